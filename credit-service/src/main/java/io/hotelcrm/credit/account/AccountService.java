@@ -1,0 +1,75 @@
+package io.hotelcrm.credit.account;
+
+import io.hotelcrm.credit.grant.GrantService;
+import io.hotelcrm.credit.grant.GrantService.NewGrant;
+import io.hotelcrm.credit.grant.GrantSource;
+import io.hotelcrm.credit.ledger.TransactionType;
+import io.hotelcrm.credit.plan.CreditConfig;
+import io.hotelcrm.credit.plan.PlanType;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.util.UUID;
+import org.hibernate.exception.ConstraintViolationException;
+
+/** Opens accounts on first use, with the plan's free credits for the current month. */
+@ApplicationScoped
+public class AccountService {
+
+    private final CreditConfig config;
+    private final GrantService grants;
+    private final Clock clock;
+
+    public AccountService(CreditConfig config, GrantService grants, Clock clock) {
+        this.config = config;
+        this.grants = grants;
+        this.clock = clock;
+    }
+
+    /**
+     * The tenant's account, opened now if it does not exist. Two first requests racing both try to
+     * insert; the loser hits the unique tenant constraint, rolls back and reads the winner's account.
+     */
+    public Uni<CreditAccount> accountOf(String tenantId) {
+        return Panache.withTransaction(() -> CreditAccount.findByTenant(tenantId)
+                        .chain(found -> found != null ? Uni.createFrom().item(found) : open(tenantId)))
+                .onFailure(AccountService::isUniqueViolation).retry().atMost(2);
+    }
+
+    private Uni<CreditAccount> open(String tenantId) {
+        PlanType plan = config.defaultPlan();
+        ZoneId zone = config.defaultTimeZone();
+        Instant now = clock.instant();
+        CreditAccount account = new CreditAccount();
+        account.id = UUID.randomUUID();
+        account.tenantId = tenantId;
+        account.planType = plan;
+        account.monthlyFreeCredits = config.plan(plan).monthlyFreeCredits();
+        account.timeZone = zone.getId();
+        account.autoPurchaseThreshold = 50;
+        account.autoPurchaseAmount = 500;
+        account.createdAt = now;
+        account.updatedAt = now;
+        YearMonth month = YearMonth.from(now.atZone(zone));
+        Instant monthEnd = TenantMonths.endOf(month, zone);
+        return account.persistAndFlush()
+                .chain(() -> account.monthlyFreeCredits == 0 ? Uni.createFrom().voidItem()
+                        : grants.addGrant(account, new NewGrant(GrantSource.MONTHLY_FREE, account.monthlyFreeCredits,
+                                monthEnd, month.toString(), TransactionType.MONTHLY_RESET, "monthly-free:" + month,
+                                month + " の無料クレジット")).replaceWithVoid())
+                .replaceWith(account);
+    }
+
+    private static boolean isUniqueViolation(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ConstraintViolationException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

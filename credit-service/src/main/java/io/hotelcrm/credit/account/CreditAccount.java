@@ -1,0 +1,84 @@
+package io.hotelcrm.credit.account;
+
+import io.hotelcrm.credit.plan.PlanType;
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import io.smallrye.mutiny.Uni;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+/** A tenant's credit account: one per tenant, opened on first use. */
+@Entity
+@Table(name = "ai_credit_accounts")
+public class CreditAccount extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "tenant_id", nullable = false, unique = true)
+    public String tenantId;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "plan_type", nullable = false)
+    public PlanType planType;
+
+    @Column(name = "monthly_free_credits")
+    public long monthlyFreeCredits;
+
+    @Column(name = "time_zone", nullable = false)
+    public String timeZone;
+
+    /** Sum of the remaining credits of all grants. */
+    @Column(name = "current_balance")
+    public long currentBalance;
+
+    /** Sum of pending holds; available = currentBalance - heldCredits. */
+    @Column(name = "held_credits")
+    public long heldCredits;
+
+    @Column(name = "total_purchased")
+    public long totalPurchased;
+
+    @Column(name = "total_used")
+    public long totalUsed;
+
+    @Column(name = "auto_purchase_enabled")
+    public boolean autoPurchaseEnabled;
+
+    @Column(name = "auto_purchase_threshold")
+    public long autoPurchaseThreshold;
+
+    @Column(name = "auto_purchase_amount")
+    public long autoPurchaseAmount;
+
+    @Column(name = "auto_purchase_package_id")
+    public String autoPurchasePackageId;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    @Column(name = "deleted_at")
+    public Instant deletedAt;
+
+    public long available() {
+        return currentBalance - heldCredits;
+    }
+
+    public static Uni<CreditAccount> findByTenant(String tenantId) {
+        return find("tenantId", tenantId).firstResult();
+    }
+
+    /** Reads the account row with a row lock: every balance change goes through this. */
+    public static Uni<CreditAccount> lockByTenant(String tenantId) {
+        return find("tenantId", tenantId).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+}

@@ -1,0 +1,46 @@
+package io.hotelcrm.credit.balance;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** GET /api/v1/credits/balance, in the guide's shape with a few additions beside its fields. */
+@Schema(name = "Balance")
+public record BalanceView(Account account, Balance balance, AutoPurchase autoPurchase, Usage usage) {
+
+    public record Account(String accountId, String tenantId, String planType) {
+    }
+
+    /**
+     * @param currentBalance what the tenant can spend now: balance minus pending holds
+     * @param heldCredits    reserved by AI executions that are still running
+     * @param totalBalance   sum of all remaining grants (currentBalance + heldCredits)
+     */
+    public record Balance(
+            @Schema(description = "Credits the tenant can spend now (balance minus pending holds)") long currentBalance,
+            long monthlyFreeCredits,
+            long usedThisMonth,
+            long totalPurchased,
+            @Schema(description = "Days until the balance runs out at the recent daily usage; null without usage", nullable = true)
+            Long estimatedDaysLeft,
+            @Schema(description = "Credits reserved by running AI executions") long heldCredits,
+            @Schema(description = "Sum of all remaining grants") long totalBalance,
+            @Schema(description = "Remaining credits by grant, soonest expiry first") List<GrantBucket> grants) {
+    }
+
+    public record GrantBucket(String source, long remaining, Instant expiresAt) {
+    }
+
+    public record AutoPurchase(boolean enabled, long threshold, long purchaseAmount) {
+    }
+
+    public record Usage(List<FunctionUsage> topFunctions, List<DailyUsage> dailyUsage) {
+    }
+
+    public record FunctionUsage(String functionType, long creditsUsed, double percentage) {
+    }
+
+    public record DailyUsage(LocalDate date, long credits) {
+    }
+}

@@ -1,0 +1,6 @@
+package io.hotelcrm.credit.plan;
+
+/** The CRM plans (product.md §3). */
+public enum PlanType {
+    ESSENTIAL, PROFESSIONAL, ENTERPRISE
+}

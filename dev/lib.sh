@@ -1,0 +1,124 @@
+# Shared by the dev/ scripts. Source it; do not run it.
+# Everything the scripts create lives under .dev/ (git-ignored): Kafka data, keys, logs, pids.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STATE="$ROOT/.dev"
+mkdir -p "$STATE/logs" "$STATE/pids" "$STATE/lib"
+
+SERVICES=(credit-service ai-gateway-service billing-service alert-service)
+declare -A PORT=([credit-service]=8081 [ai-gateway-service]=8082 [billing-service]=8083 [alert-service]=8084)
+# Each service owns one database (design.md §2); tests use <db>_test so a running suite is never touched.
+declare -A DB=([credit-service]=credit [ai-gateway-service]=gateway [billing-service]=billing [alert-service]=alert)
+
+GREENMAIL_VERSION=2.1.5
+SMTP_PORT=3025
+GREENMAIL_API_PORT=8025
+
+log() { printf '\033[1;34m[dev]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[dev] %s\033[0m\n' "$*" >&2; exit 1; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_port() { # port seconds what
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do port_open "$1" && return 0; sleep 0.1; done
+  die "$3 did not open port $1 within $2 s"
+}
+
+# Installs what is missing from Debian packages: a JDK 17, Maven, PostgreSQL, Redis, openssl, curl.
+ensure_packages() {
+  local missing=()
+  command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
+  command -v mvn >/dev/null || missing+=(maven)
+  command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v openssl >/dev/null || missing+=(openssl)
+  command -v curl >/dev/null || missing+=(curl)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+ensure_postgres() {
+  if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    local version
+    version=$(ls /etc/postgresql | sort -V | tail -n 1)
+    log "starting PostgreSQL $version"
+    as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start
+    for _ in $(seq 1 100); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.1; done
+    pg_isready -q -h 127.0.0.1 -p 5432 || die "PostgreSQL did not start"
+  fi
+}
+
+psql_admin() { as_root runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qtA "$@"; }
+
+# One role and database per service, plus <db>_test for the test suite. Dev-only passwords: the role
+# name; production takes credentials from Kubernetes Secrets.
+ensure_databases() {
+  local svc db name
+  for svc in "${SERVICES[@]}"; do
+    db=${DB[$svc]}
+    if [ "$(psql_admin -c "select 1 from pg_roles where rolname='$db'")" != 1 ]; then
+      psql_admin -c "create role $db login password '$db'"
+    fi
+    for name in "$db" "${db}_test"; do
+      if [ "$(psql_admin -c "select 1 from pg_database where datname='$name'")" != 1 ]; then
+        psql_admin -c "create database $name owner $db"
+      fi
+    done
+  done
+}
+
+ensure_redis() {
+  if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+    log "starting Redis"
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
+      --dir "$STATE" --logfile "$STATE/logs/redis.log"
+    for _ in $(seq 1 50); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.1; done
+    redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || die "Redis did not start"
+  fi
+}
+
+ensure_greenmail() {
+  port_open "$SMTP_PORT" && return 0
+  local jar="$STATE/lib/greenmail-standalone-$GREENMAIL_VERSION.jar"
+  if [ ! -f "$jar" ]; then
+    log "fetching GreenMail $GREENMAIL_VERSION from Maven Central"
+    # Run outside the project so Maven does not read our reactor.
+    (cd "$STATE" && mvn -B -q dependency:copy -Dartifact="com.icegreen:greenmail-standalone:$GREENMAIL_VERSION" \
+      -DoutputDirectory="$STATE/lib") >"$STATE/logs/greenmail-fetch.log" 2>&1 \
+      || { cat "$STATE/logs/greenmail-fetch.log"; die "could not fetch GreenMail"; }
+  fi
+  log "starting GreenMail (SMTP 127.0.0.1:$SMTP_PORT, API 127.0.0.1:$GREENMAIL_API_PORT)"
+  nohup java -Xmx128m -Dgreenmail.smtp.hostname=127.0.0.1 -Dgreenmail.smtp.port="$SMTP_PORT" \
+    -Dgreenmail.hostname=127.0.0.1 -Dgreenmail.api.hostname=127.0.0.1 -Dgreenmail.api.port="$GREENMAIL_API_PORT" \
+    -Dgreenmail.auth.disabled -jar "$jar" >"$STATE/logs/greenmail.log" 2>&1 &
+  echo $! >"$STATE/pids/greenmail.pid"
+  wait_port "$SMTP_PORT" 30 GreenMail
+}
+
+# Test-only RS256 key pair for local runs, generated on first use and never committed.
+ensure_jwt_keys() {
+  mkdir -p "$STATE/jwt"
+  if [ ! -f "$STATE/jwt/private.pem" ]; then
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$STATE/jwt/private.pem" 2>/dev/null
+    openssl pkey -in "$STATE/jwt/private.pem" -pubout -out "$STATE/jwt/public.pem"
+    chmod 600 "$STATE/jwt/private.pem"
+  fi
+}
+
+# The infrastructure both ./dev/up and ./dev/test need.
+ensure_infra() {
+  ensure_packages
+  ensure_postgres
+  ensure_databases
+  ensure_redis
+  "$ROOT/dev/kafka-broker" start
+  ensure_greenmail
+  ensure_jwt_keys
+}
