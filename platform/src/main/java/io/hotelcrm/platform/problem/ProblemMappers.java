@@ -98,13 +98,26 @@ public class ProblemMappers {
         return Response.status(status).type(Problem.MEDIA_TYPE).entity(problem);
     }
 
-    /** {@code purchase.request.packageId} → {@code packageId}: partners know fields, not Java parameters. */
+    /**
+     * {@code purchase.request.packageId} → {@code packageId}; {@code list.limit} → {@code limit}: partners
+     * know fields and query parameters, not Java methods.
+     */
     static String field(Path path) {
         List<String> names = new ArrayList<>();
+        boolean onlyParameter = false;
         for (Path.Node node : path) {
             switch (node.getKind()) {
-                case METHOD, PARAMETER, RETURN_VALUE, CROSS_PARAMETER -> names.clear();
+                case METHOD, RETURN_VALUE, CROSS_PARAMETER -> names.clear();
+                case PARAMETER -> {
+                    names.clear();
+                    names.add(node.getName());
+                    onlyParameter = true;
+                }
                 default -> {
+                    if (onlyParameter) {
+                        names.clear(); // a body parameter: name its fields, not the parameter
+                        onlyParameter = false;
+                    }
                     if (node.getName() != null) {
                         names.add(node.getName());
                     }
@@ -113,5 +126,4 @@ public class ProblemMappers {
         }
         return names.isEmpty() ? "request" : String.join(".", names);
     }
-
 }

@@ -1,0 +1,35 @@
+package io.hotelcrm.alert.rule;
+
+import io.hotelcrm.contracts.EventEnvelope;
+import io.hotelcrm.contracts.EventType;
+import io.hotelcrm.platform.inbox.Inbox;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/** Turns credit-service events into alerts, each event applied once (the platform inbox). */
+@ApplicationScoped
+public class CreditEventsConsumer {
+
+    static final String CONSUMER = "alert-service/credit-events";
+
+    private final Inbox inbox;
+    private final CreditNotices notices;
+
+    public CreditEventsConsumer(Inbox inbox, CreditNotices notices) {
+        this.inbox = inbox;
+        this.notices = notices;
+    }
+
+    @Incoming("credit-events")
+    public Uni<Void> consume(String record) {
+        return inbox.consume(CONSUMER, record, this::apply);
+    }
+
+    private Uni<Void> apply(EventEnvelope event) {
+        return switch (EventType.valueOf(event.type())) {
+            case CreditsGranted -> notices.creditsAdded(event);
+            default -> Uni.createFrom().voidItem(); // the remaining rules arrive with issue 6
+        };
+    }
+}
