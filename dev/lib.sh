@@ -112,13 +112,12 @@ ensure_jwt_keys() {
   fi
 }
 
-# The infrastructure both ./dev/up and ./dev/test need.
+# The infrastructure both ./dev/up and ./dev/test need (each starts the Kafka broker it uses).
 ensure_infra() {
   ensure_packages
   ensure_postgres
   ensure_databases
   ensure_redis
-  "$ROOT/dev/kafka-broker" start
   ensure_greenmail
   ensure_jwt_keys
 }
