@@ -1,5 +1,7 @@
 package io.hotelcrm.gateway.function;
 
+import io.hotelcrm.contracts.FunctionType;
+
 import io.hotelcrm.platform.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;

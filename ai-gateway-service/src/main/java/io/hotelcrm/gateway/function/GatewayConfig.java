@@ -1,5 +1,7 @@
 package io.hotelcrm.gateway.function;
 
+import io.hotelcrm.contracts.FunctionType;
+
 import io.smallrye.config.ConfigMapping;
 import java.util.Map;
 

@@ -1,9 +1,6 @@
 package io.hotelcrm.credit.account;
 
-import io.hotelcrm.credit.grant.GrantService;
-import io.hotelcrm.credit.grant.GrantService.NewGrant;
-import io.hotelcrm.credit.grant.GrantSource;
-import io.hotelcrm.credit.ledger.TransactionType;
+import io.hotelcrm.credit.reset.ResetService;
 import io.hotelcrm.credit.plan.CreditConfig;
 import io.hotelcrm.credit.plan.PlanType;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -11,7 +8,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.UUID;
 import org.hibernate.exception.ConstraintViolationException;
@@ -21,12 +17,12 @@ import org.hibernate.exception.ConstraintViolationException;
 public class AccountService {
 
     private final CreditConfig config;
-    private final GrantService grants;
+    private final ResetService resets;
     private final Clock clock;
 
-    public AccountService(CreditConfig config, GrantService grants, Clock clock) {
+    public AccountService(CreditConfig config, ResetService resets, Clock clock) {
         this.config = config;
-        this.grants = grants;
+        this.resets = resets;
         this.clock = clock;
     }
 
@@ -54,14 +50,8 @@ public class AccountService {
         account.autoPurchaseAmount = 500;
         account.createdAt = now;
         account.updatedAt = now;
-        YearMonth month = YearMonth.from(now.atZone(zone));
-        Instant monthEnd = TenantMonths.endOf(month, zone);
-        return account.persistAndFlush()
-                .chain(() -> account.monthlyFreeCredits == 0 ? Uni.createFrom().voidItem()
-                        : grants.addGrant(account, new NewGrant(GrantSource.MONTHLY_FREE, account.monthlyFreeCredits,
-                                monthEnd, month.toString(), TransactionType.MONTHLY_RESET, "monthly-free:" + month,
-                                month + " の無料クレジット")).replaceWithVoid())
-                .replaceWith(account);
+        // The opening month's free credits are that month's reset, so the scheduler never grants them twice.
+        return account.persistAndFlush().chain(() -> resets.resetLocked(account, false)).replaceWith(account);
     }
 
     private static boolean isUniqueViolation(Throwable t) {

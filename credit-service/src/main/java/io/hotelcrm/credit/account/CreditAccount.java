@@ -60,6 +60,24 @@ public class CreditAccount extends PanacheEntityBase {
     @Column(name = "auto_purchase_package_id")
     public String autoPurchasePackageId;
 
+    /** The low-balance level last announced; BalanceLow fires once per downward crossing. */
+    @Enumerated(EnumType.STRING)
+    @Column(name = "low_balance_level", nullable = false)
+    public LowBalanceLevel lowBalanceLevel = LowBalanceLevel.NONE;
+
+    /** True while available is above the auto-purchase threshold: the next crossing may request a purchase. */
+    @Column(name = "auto_purchase_armed")
+    public boolean autoPurchaseArmed = true;
+
+    /** The auto-purchase request in flight, if any; cleared by its payment's success or failure. */
+    @Column(name = "auto_purchase_request_id")
+    public String autoPurchaseRequestId;
+
+    /** A downgrade waits for the next monthly reset. */
+    @Enumerated(EnumType.STRING)
+    @Column(name = "pending_plan_type")
+    public PlanType pendingPlanType;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
@@ -77,8 +95,12 @@ public class CreditAccount extends PanacheEntityBase {
         return find("tenantId", tenantId).firstResult();
     }
 
-    /** Reads the account row with a row lock: every balance change goes through this. */
+    /** Reads the account row with a row lock: every balance change goes through this or {@link #lock}. */
     public static Uni<CreditAccount> lockByTenant(String tenantId) {
         return find("tenantId", tenantId).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
+    public static Uni<CreditAccount> lock(UUID id) {
+        return findById(id, LockModeType.PESSIMISTIC_WRITE);
     }
 }

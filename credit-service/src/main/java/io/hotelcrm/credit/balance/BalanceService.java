@@ -41,22 +41,21 @@ public class BalanceService {
         Instant now = clock.instant();
         Instant monthStart = TenantMonths.startOf(YearMonth.from(now.atZone(zone)), zone);
         LocalDate today = LocalDate.ofInstant(now, zone);
-        Instant windowStart = today.minusDays(USAGE_WINDOW_DAYS - 1L).atStartOfDay(zone).toInstant();
 
         Uni<List<CreditGrant>> grants = CreditGrant.<CreditGrant>find(
                 "accountId = ?1 and remainingCredits > 0 and (expiresAt is null or expiresAt > ?2) "
                         + "order by expiresAt nulls last, createdAt", account.id, now).list();
+        LocalDate monthFirstDay = LocalDate.ofInstant(monthStart, zone);
+        LocalDate windowFirstDay = today.minusDays(USAGE_WINDOW_DAYS - 1L);
+        // Read from the daily roll-up kept with each capture, not from the ledger: fast on large ledgers.
         Uni<List<Object[]>> byFunction = Panache.getSession().chain(s -> s.createNativeQuery(
-                        "select ai_function_type, -sum(credits_amount) from ai_credit_transactions "
-                                + "where account_id = ?1 and transaction_type = 'USAGE' and created_at >= ?2 "
-                                + "group by ai_function_type order by 2 desc", Object[].class)
-                .setParameter(1, account.id).setParameter(2, monthStart).getResultList());
+                        "select function_type, sum(credits) from daily_usage where account_id = ?1 and usage_date >= ?2 "
+                                + "group by function_type having sum(credits) > 0 order by 2 desc, 1", Object[].class)
+                .setParameter(1, account.id).setParameter(2, monthFirstDay).getResultList());
         Uni<List<Object[]>> byDay = Panache.getSession().chain(s -> s.createNativeQuery(
-                        "select cast(created_at at time zone ?3 as date), -sum(credits_amount) from ai_credit_transactions "
-                                + "where account_id = ?1 and transaction_type = 'USAGE' and created_at >= ?2 "
-                                + "group by 1 order by 1", Object[].class)
-                .setParameter(1, account.id).setParameter(2, windowStart).setParameter(3, zone.getId())
-                .getResultList());
+                        "select usage_date, sum(credits) from daily_usage where account_id = ?1 and usage_date >= ?2 "
+                                + "group by usage_date order by usage_date", Object[].class)
+                .setParameter(1, account.id).setParameter(2, windowFirstDay).getResultList());
 
         return grants.chain(g -> byFunction.chain(f -> byDay.map(d -> assemble(account, g, f, d))));
     }

@@ -14,6 +14,18 @@ public interface CreditConfig {
     /** Time zone of a tenant's month (free credits expire at its end). */
     ZoneId defaultTimeZone();
 
+    /** Low-balance levels of available credits. */
+    LowBalance lowBalance();
+
+    /** Holds: default and maximum timeout, maximum amount. */
+    Holds holds();
+
+    /** The hold and grant sweeper (read by its {@code @Scheduled}). */
+    Sweeper sweeper();
+
+    /** The monthly reset schedule (read by its {@code @Scheduled}). */
+    Reset reset();
+
     /** Per plan, keyed by the lower-case plan name. */
     Map<String, Plan> plans();
 
@@ -23,6 +35,33 @@ public interface CreditConfig {
             throw new IllegalStateException("no credit.plans." + type.name().toLowerCase() + ".* configured");
         }
         return plan;
+    }
+
+    interface LowBalance {
+        /** WARNING below this many available credits. */
+        long warningBelow();
+
+        /** CRITICAL below this many. */
+        long criticalBelow();
+    }
+
+    interface Holds {
+        /** A hold nobody resolves is released after this long (design.md §3: 2 min). */
+        int defaultTimeoutSeconds();
+
+        int maxTimeoutSeconds();
+
+        /** The largest single reservation; bigger requests are refused as invalid. */
+        long maxAmount();
+    }
+
+    interface Sweeper {
+        java.time.Duration interval();
+    }
+
+    interface Reset {
+        /** Quartz cron; hourly so every time zone's month start is covered within the hour. */
+        String cron();
     }
 
     interface Plan {
