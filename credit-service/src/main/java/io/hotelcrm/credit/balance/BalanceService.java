@@ -4,6 +4,7 @@ import io.hotelcrm.credit.account.AccountService;
 import io.hotelcrm.credit.account.CreditAccount;
 import io.hotelcrm.credit.account.TenantMonths;
 import io.hotelcrm.credit.grant.CreditGrant;
+import io.hotelcrm.credit.grant.GrantService;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,16 +25,28 @@ public class BalanceService {
     static final int USAGE_WINDOW_DAYS = 30;
 
     private final AccountService accounts;
+    private final GrantService grants;
     private final Clock clock;
 
-    public BalanceService(AccountService accounts, Clock clock) {
+    public BalanceService(AccountService accounts, GrantService grants, Clock clock) {
         this.accounts = accounts;
+        this.grants = grants;
         this.clock = clock;
     }
 
     public Uni<BalanceView> balanceOf(String tenantId) {
         return accounts.accountOf(tenantId)
+                .chain(account -> expireIfDue(account))
                 .chain(account -> Panache.withSession(() -> view(account)));
+    }
+
+    /** A grant past its expiry leaves the balance before anyone reads it, not when the sweeper next runs. */
+    private Uni<CreditAccount> expireIfDue(CreditAccount account) {
+        return Panache.withSession(() -> CreditGrant.count("accountId = ?1 and remainingCredits > 0 and expiresAt <= ?2",
+                        account.id, clock.instant()))
+                .chain(due -> due == 0 ? Uni.createFrom().item(account)
+                        : Panache.withTransaction(() -> CreditAccount.lock(account.id)
+                                .call(grants::expireDue)));
     }
 
     private Uni<BalanceView> view(CreditAccount account) {

@@ -5,6 +5,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -20,9 +21,11 @@ public class ResetScheduler {
     static final int BATCH = 500;
 
     private final ResetService resets;
+    private final Clock clock;
 
-    public ResetScheduler(ResetService resets) {
+    public ResetScheduler(ResetService resets, Clock clock) {
         this.resets = resets;
+        this.clock = clock;
     }
 
     @Scheduled(cron = "${credit.reset.cron}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
@@ -39,8 +42,8 @@ public class ResetScheduler {
         return Panache.withSession(() -> Panache.getSession().chain(s -> s.createNativeQuery(
                         "select a.id from ai_credit_accounts a where a.deleted_at is null and not exists ("
                                 + "select 1 from monthly_credit_resets r where r.account_id = a.id "
-                                + "and r.reset_month = to_char(now() at time zone a.time_zone, 'YYYY-MM')) limit " + BATCH,
-                        UUID.class).getResultList()))
+                                + "and r.reset_month = to_char(?1 at time zone a.time_zone, 'YYYY-MM')) limit " + BATCH,
+                        UUID.class).setParameter(1, clock.instant()).getResultList()))
                 .chain((List<UUID> ids) -> ids.isEmpty() ? Uni.createFrom().item(0)
                         : Multi.createFrom().iterable(ids)
                                 .onItem().transformToUniAndConcatenate(resets::resetAccount)
