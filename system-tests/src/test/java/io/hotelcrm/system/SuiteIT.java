@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.hotelcrm.testsupport.LocalBroker;
+import io.hotelcrm.testsupport.ServiceProcess;
 import io.hotelcrm.testsupport.TestJwt;
 import java.nio.file.Files;
 import java.nio.file.Path;

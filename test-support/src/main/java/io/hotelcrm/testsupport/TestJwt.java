@@ -54,6 +54,11 @@ public final class TestJwt {
         return Base64.getEncoder().encodeToString(KEYS.getPublic().getEncoded());
     }
 
+    /** The private key as base64 PKCS#8, the form {@code smallrye.jwt.sign.key} accepts. */
+    public static String privateKeyBase64() {
+        return Base64.getEncoder().encodeToString(KEYS.getPrivate().getEncoded());
+    }
+
     /** The public key as PEM, for services started as separate processes. */
     public static String publicKeyPem() {
         return "-----BEGIN PUBLIC KEY-----\n"

@@ -1,6 +1,5 @@
-package io.hotelcrm.system;
+package io.hotelcrm.testsupport;
 
-import io.hotelcrm.testsupport.LocalBroker;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -16,12 +15,12 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /** One service's packaged jar running as a real process, as it runs in production. */
-final class ServiceProcess {
+public final class ServiceProcess {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    final String name;
-    final int port;
+    public final String name;
+    public final int port;
     private final Process process;
     private final Path log;
 
@@ -36,7 +35,7 @@ final class ServiceProcess {
      * Starts {@code <root>/<name>/target/quarkus-app/quarkus-run.jar} on a free port with the given
      * environment, logging to {@code target/system-logs/<name>.log}.
      */
-    static ServiceProcess start(String name, Map<String, String> env) throws IOException {
+    public static ServiceProcess start(String name, Map<String, String> env) throws IOException {
         Path root = LocalBroker.repositoryRoot();
         Path jar = root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
@@ -57,12 +56,12 @@ final class ServiceProcess {
         return new ServiceProcess(name, port, builder.start(), log);
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + port;
     }
 
     /** Waits until SmallRye Health says the service is ready. */
-    void awaitReady(Duration timeout) {
+    public void awaitReady(Duration timeout) {
         Awaitility.await(name + " ready").atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited; see " + log.toAbsolutePath());
@@ -71,7 +70,7 @@ final class ServiceProcess {
         });
     }
 
-    int readiness() {
+    public int readiness() {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready")).GET()
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
@@ -83,12 +82,12 @@ final class ServiceProcess {
         }
     }
 
-    String metrics() throws IOException, InterruptedException {
+    public String metrics() throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/metrics")).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
