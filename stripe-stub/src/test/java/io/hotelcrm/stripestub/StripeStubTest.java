@@ -1,0 +1,172 @@
+package io.hotelcrm.stripestub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.stripe.StripeClient;
+import com.stripe.exception.CardException;
+import com.stripe.exception.IdempotencyException;
+import com.stripe.exception.InvalidRequestException;
+import com.stripe.model.Customer;
+import com.stripe.model.Event;
+import com.stripe.model.Invoice;
+import com.stripe.model.PaymentIntent;
+import com.stripe.model.Subscription;
+import com.stripe.net.RequestOptions;
+import com.stripe.net.Webhook;
+import com.stripe.param.CustomerCreateParams;
+import com.stripe.param.InvoiceCreateParams;
+import com.stripe.param.InvoiceItemCreateParams;
+import com.stripe.param.PaymentIntentCreateParams;
+import com.stripe.param.SubscriptionCreateParams;
+import com.stripe.param.TaxRateCreateParams;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The stub as stripe-java sees it: the real client library does the talking. */
+class StripeStubTest {
+
+    StripeStub stub;
+    StripeClient stripe;
+    HttpServer receiver;
+    final List<Event> received = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws IOException {
+        stub = StripeStub.start();
+        stripe = StripeClient.builder().setApiKey(StripeStub.TEST_API_KEY).setApiBase(stub.baseUrl())
+                .setMaxNetworkRetries(0).build();
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/webhook", exchange -> {
+            String payload = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            int status = 200;
+            try {
+                received.add(Webhook.constructEvent(payload, exchange.getRequestHeaders().getFirst("Stripe-Signature"),
+                        stub.webhookSecret(), 300));
+            } catch (Exception e) {
+                status = 400;
+            }
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        receiver.start();
+        stub.sendWebhooksTo("http://127.0.0.1:" + receiver.getAddress().getPort() + "/webhook");
+    }
+
+    @AfterEach
+    void stop() {
+        stub.close();
+        receiver.stop(0);
+    }
+
+    @Test
+    void aVisaPaymentSucceedsInWholeYenAndItsSignedEventVerifiesWithStripeJava() throws Exception {
+        Customer customer = stripe.customers().create(CustomerCreateParams.builder().setEmail("a@hotel.jp")
+                .putMetadata("tenant_id", "hotel-1").build());
+        PaymentIntent pi = stripe.paymentIntents().create(PaymentIntentCreateParams.builder().setAmount(5500L)
+                .setCurrency("jpy").setCustomer(customer.getId()).setPaymentMethod("pm_card_visa").setConfirm(true)
+                .putMetadata("purchase_id", "p-1").build());
+
+        assertThat(pi.getStatus()).isEqualTo("succeeded");
+        assertThat(pi.getAmount()).isEqualTo(5500L);
+        assertThat(pi.getCurrency()).isEqualTo("jpy");
+        assertThat(pi.getMetadata()).containsEntry("purchase_id", "p-1");
+        assertThat(pi.getPaymentMethod()).startsWith("pm_").isNotEqualTo("pm_card_visa");
+        assertThat(stub.requests("POST", "/v1/payment_intents").get(0).params().path("metadata").path("purchase_id").asText())
+                .isEqualTo("p-1");
+        org.awaitility.Awaitility.await().until(stub::webhooksIdle);
+        assertThat(received).extracting(Event::getType).contains("payment_intent.succeeded");
+        PaymentIntent fromEvent = (PaymentIntent) received.stream().filter(e -> e.getType().equals("payment_intent.succeeded"))
+                .findFirst().orElseThrow().getDataObjectDeserializer().getObject().orElseThrow();
+        assertThat(fromEvent.getId()).isEqualTo(pi.getId());
+    }
+
+    @Test
+    void aDeclinedCardIsACardErrorWith402AndAFailedEvent() {
+        assertThatThrownBy(() -> stripe.paymentIntents().create(PaymentIntentCreateParams.builder().setAmount(5500L)
+                .setCurrency("jpy").setPaymentMethod("pm_card_chargeDeclined").setConfirm(true).build()))
+                .isInstanceOfSatisfying(CardException.class, e -> {
+                    assertThat(e.getStatusCode()).isEqualTo(402);
+                    assertThat(e.getCode()).isEqualTo("card_declined");
+                    assertThat(e.getDeclineCode()).isEqualTo("generic_decline");
+                    assertThat(e.getStripeError().getPaymentIntent().getStatus()).isEqualTo("requires_payment_method");
+                });
+        assertThat(stub.events()).extracting(e -> e.get("type").asText()).contains("payment_intent.payment_failed");
+    }
+
+    @Test
+    void threeDSecureNeedsActionUntilTheTestCompletesIt() throws Exception {
+        PaymentIntent pi = stripe.paymentIntents().create(PaymentIntentCreateParams.builder().setAmount(19800L)
+                .setCurrency("jpy").setPaymentMethod("pm_card_authenticationRequired").setConfirm(true).build());
+        assertThat(pi.getStatus()).isEqualTo("requires_action");
+        assertThat(pi.getClientSecret()).startsWith(pi.getId() + "_secret_");
+
+        stub.completeAuthentication(pi.getId());
+        assertThat(stripe.paymentIntents().retrieve(pi.getId()).getStatus()).isEqualTo("succeeded");
+    }
+
+    @Test
+    void anIdempotencyKeyReplaysTheSameAnswerAndRefusesOtherParameters() throws Exception {
+        RequestOptions key = RequestOptions.builder().setIdempotencyKey("k-1").build();
+        PaymentIntentCreateParams params = PaymentIntentCreateParams.builder().setAmount(5000L).setCurrency("jpy")
+                .setPaymentMethod("pm_card_visa").setConfirm(true).build();
+        PaymentIntent first = stripe.paymentIntents().create(params, key);
+        PaymentIntent again = stripe.paymentIntents().create(params, key);
+        assertThat(again.getId()).isEqualTo(first.getId());
+        assertThat(stub.events("payment_intent.succeeded", first.getId())).hasSize(1);
+
+        assertThatThrownBy(() -> stripe.paymentIntents().create(PaymentIntentCreateParams.builder().setAmount(6000L)
+                .setCurrency("jpy").setPaymentMethod("pm_card_visa").setConfirm(true).build(), key))
+                .isInstanceOf(IdempotencyException.class);
+    }
+
+    @Test
+    void anUnknownPaymentMethodIsAnInvalidRequest() {
+        assertThatThrownBy(() -> stripe.paymentIntents().create(PaymentIntentCreateParams.builder().setAmount(5000L)
+                .setCurrency("jpy").setPaymentMethod("pm_nope").setConfirm(true).build()))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.getCode()).isEqualTo("resource_missing"));
+    }
+
+    @Test
+    void anInvoiceCarriesTenPercentTaxAndIsPaidWhenTheTestSaysSo() throws Exception {
+        Customer customer = stripe.customers().create(CustomerCreateParams.builder().setEmail("keiri@hotel.jp").build());
+        String tax = stripe.taxRates().create(TaxRateCreateParams.builder().setDisplayName("消費税")
+                .setPercentage(java.math.BigDecimal.TEN).setInclusive(false).setCountry("JP").build()).getId();
+        Invoice invoice = stripe.invoices().create(InvoiceCreateParams.builder().setCustomer(customer.getId())
+                .setCollectionMethod(InvoiceCreateParams.CollectionMethod.SEND_INVOICE).setDueDate(1_900_000_000L)
+                .addDefaultTaxRate(tax).putMetadata("purchase_id", "p-9").build());
+        stripe.invoiceItems().create(InvoiceItemCreateParams.builder().setCustomer(customer.getId()).setAmount(18000L)
+                .setCurrency("jpy").setInvoice(invoice.getId()).setDescription("2,000 クレジット").build());
+        Invoice open = stripe.invoices().finalizeInvoice(invoice.getId());
+        stripe.invoices().sendInvoice(invoice.getId());
+
+        assertThat(open.getStatus()).isEqualTo("open");
+        assertThat(open.getSubtotal()).isEqualTo(18000L);
+        assertThat(open.getTotal()).isEqualTo(19800L);
+        assertThat(open.getTotalTaxes().get(0).getAmount()).isEqualTo(1800L);
+
+        stub.payInvoice(invoice.getId());
+        assertThat(stripe.invoices().retrieve(invoice.getId()).getAmountPaid()).isEqualTo(19800L);
+    }
+
+    @Test
+    void aDefaultIncompleteSubscriptionAnswersItsFirstInvoicesClientSecret() throws Exception {
+        stub.definePrice("price_essential", 7800, "jpy");
+        Customer customer = stripe.customers().create(CustomerCreateParams.builder().build());
+        Subscription sub = stripe.subscriptions().create(SubscriptionCreateParams.builder().setCustomer(customer.getId())
+                .addItem(SubscriptionCreateParams.Item.builder().setPrice("price_essential").build())
+                .setPaymentBehavior(SubscriptionCreateParams.PaymentBehavior.DEFAULT_INCOMPLETE)
+                .addExpand("latest_invoice.confirmation_secret").build());
+        assertThat(sub.getStatus()).isEqualTo("incomplete");
+        Invoice first = sub.getLatestInvoiceObject();
+        assertThat(first.getAmountDue()).isEqualTo(7800L);
+        assertThat(first.getConfirmationSecret().getClientSecret()).contains("_secret_");
+    }
+}
