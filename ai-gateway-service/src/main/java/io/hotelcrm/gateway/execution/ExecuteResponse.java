@@ -11,7 +11,14 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record ExecuteResponse(Execution execution, Result result, Credits credits, Billing billing) {
 
     public record Execution(String executionId, String functionType,
-                            @Schema(description = "Milliseconds") long executionTime, Instant timestamp) {
+                            @Schema(description = "Milliseconds") long executionTime, Instant timestamp,
+                            @Schema(description = "Engine that answered: local or llm") String provider,
+                            @Schema(description = "Model that answered") String model,
+                            Usage usage) {
+    }
+
+    /** Tokens as the engine counted them (the local engine counts one per character). */
+    public record Usage(long promptTokens, long completionTokens) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -15,6 +15,7 @@ import io.hotelcrm.gateway.provider.AiEngine;
 import io.hotelcrm.gateway.provider.EngineRequest;
 import io.hotelcrm.gateway.provider.EngineResult;
 import io.hotelcrm.gateway.provider.EngineRouter;
+import io.hotelcrm.gateway.provider.ProviderRateLimitedException;
 import io.hotelcrm.platform.idempotency.RequestHash;
 import io.hotelcrm.platform.outbox.Outbox;
 import io.hotelcrm.platform.problem.ApiException;
@@ -63,14 +64,19 @@ public class ExecutionService {
     }
 
     public Uni<ExecuteResponse> execute(String tenant, String user, ExecuteRequest request, String idempotencyKey) {
+        FunctionType function = sanitizer.function(request.functionType());
+        return execute(tenant, user, sanitizer.clean(tenant, function, request.parameters()), idempotencyKey);
+    }
+
+    /** The pipeline for a sanitised request; the OpenAI-compatible API enters here with a conversation. */
+    public Uni<ExecuteResponse> execute(String tenant, String user, EngineRequest clean, String idempotencyKey) {
         if (idempotencyKey != null && !RequestHash.KEY.matcher(idempotencyKey).matches()) {
             throw ApiException.validation("Idempotency-Key must be 1-200 characters of letters, digits and ._:@/-");
         }
-        FunctionType function = sanitizer.function(request.functionType());
-        EngineRequest clean = sanitizer.clean(tenant, function, request.parameters());
-        AiEngine engine = engines.engineFor(function); // unavailable: refused before anything is reserved
+        FunctionType function = clean.function();
+        AiEngine engine = engines.engineFor(function, clean.model()); // unavailable: refused before anything is reserved
         String hash = RequestHash.of(function, clean.input(), clean.model(), clean.temperature(), clean.maxTokens(),
-                clean.options());
+                clean.options(), clean.messages());
         return replay(tenant, idempotencyKey, hash)
                 .onItem().ifNull().switchTo(() -> limiter.acquire(tenant, user, function)
                         .chain(() -> start(tenant, user, function, idempotencyKey, hash, engine, clean))
@@ -116,16 +122,34 @@ public class ExecutionService {
     }
 
     private Uni<ExecuteResponse> run(Execution execution, EngineRequest clean, AiEngine engine, FunctionType function) {
-        Cost worst = costs.worstCase(function, clean.input().length(), clean.maxTokens(), InputSanitizer.rows(clean.options()));
+        Cost worst = costs.worstCase(function, clean.promptChars(), clean.maxTokens(), InputSanitizer.rows(clean.options()));
         Instant started = clock.instant();
         return ledger.reserve(execution.tenantId, execution.userId, function, worst.credits(), execution.id.toString(),
                         config.holdTimeoutSeconds())
                 .onFailure().call(e -> fail(execution, e, 0, started))
                 .chain(hold -> engine.run(clean)
-                        .onFailure().call(e -> ledger.release(hold.holdId(), execution.id + ":release")
-                                .onFailure().recoverWithNull()
-                                .chain(() -> fail(execution, e, 0, started)))
+                        .onFailure().call(e -> settleFailure(execution, hold, e, function, started))
                         .chain(result -> charge(execution, hold, result, function, started)));
+    }
+
+    /**
+     * A failed run costs nothing, except a provider rate limit: the request reached the provider, so the
+     * configured minimal charge (the guide's 1 credit) is captured and the rest released.
+     */
+    private Uni<Void> settleFailure(Execution execution, CreditClient.Hold hold, Throwable cause, FunctionType function,
+                                    Instant started) {
+        if (cause instanceof ProviderRateLimitedException) {
+            long minimal = Math.min(config.providerRateLimitCharge(), hold.amount());
+            long latency = Duration.between(started, clock.instant()).toMillis();
+            return ledger.capture(hold.holdId(), minimal, execution.id + ":capture", latency,
+                            function.japaneseName() + " (AIプロバイダーの利用制限: 最低料金)")
+                    .map(capture -> minimal)
+                    .onFailure().recoverWithItem(0L) // not captured: the hold expires and nothing is charged
+                    .chain(charged -> fail(execution, cause, charged, started));
+        }
+        return ledger.release(hold.holdId(), execution.id + ":release")
+                .onFailure().recoverWithNull()
+                .chain(() -> fail(execution, cause, 0, started));
     }
 
     private Uni<ExecuteResponse> charge(Execution execution, CreditClient.Hold hold, EngineResult result,
@@ -142,7 +166,8 @@ public class ExecutionService {
                                           CreditClient.Capture capture, long latency) {
         ExecuteResponse response = new ExecuteResponse(
                 new ExecuteResponse.Execution(execution.id.toString(), execution.functionType.toLowerCase(), latency,
-                        execution.createdAt),
+                        execution.createdAt, execution.provider, result.model(),
+                        new ExecuteResponse.Usage(result.promptTokens(), result.completionTokens())),
                 new ExecuteResponse.Result(result.output(), result.confidence(), result.alternatives(), result.additionalData()),
                 new ExecuteResponse.Credits(credits, capture.available(), capture.costPerCreditYen(), capture.totalCostYen(),
                         new ExecuteResponse.Calculation(cost.baseCost(), cost.complexity(), cost.formula())),

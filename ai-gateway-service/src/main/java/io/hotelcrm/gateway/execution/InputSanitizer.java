@@ -33,8 +33,13 @@ public class InputSanitizer {
         return f;
     }
 
+    /** The text without markup (script and style elements dropped whole). */
+    public String strip(String text) {
+        return TAG.matcher(SCRIPT.matcher(text).replaceAll("")).replaceAll("").strip();
+    }
+
     public EngineRequest clean(String tenant, FunctionType function, ExecuteRequest.Parameters p) {
-        String input = TAG.matcher(SCRIPT.matcher(p.input()).replaceAll("")).replaceAll("").strip();
+        String input = strip(p.input());
         if (input.isEmpty() && function == FunctionType.CHATBOT) {
             throw ApiException.validation("parameters.input must contain text");
         }

@@ -2,8 +2,11 @@ package io.hotelcrm.gateway.function;
 
 import io.hotelcrm.contracts.FunctionType;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** ai-gateway-service settings ({@code gateway.*} in application.properties). */
 @ConfigMapping(prefix = "gateway")
@@ -24,6 +27,44 @@ public interface GatewayConfig {
 
     /** Lifetime of a reservation if this service dies before capturing or releasing it. */
     int holdTimeoutSeconds();
+
+    /** The OpenAI-compatible LLM provider (OpenAI, Azure OpenAI v1, vLLM, Ollama, ...). */
+    Llm llm();
+
+    /**
+     * Which engine serves each function, keyed by lower-case function name: {@code local}, {@code llm}, or
+     * {@code auto} (the LLM when one is configured, else the built-in local engine).
+     */
+    Map<String, String> routing();
+
+    /** Credits charged when the provider answers "rate limited" (the guide's minimal charge). */
+    @WithDefault("1")
+    long providerRateLimitCharge();
+
+    default String routing(FunctionType type) {
+        return routing().getOrDefault(type.name().toLowerCase(), "auto");
+    }
+
+    interface Llm {
+        /** Base URL of the OpenAI-protocol API, e.g. https://api.openai.com/v1 or http://ollama:11434/v1. */
+        String baseUrl();
+
+        /** The key; without one (and without {@code keyless}) the LLM counts as not configured. */
+        Optional<String> apiKey();
+
+        /** Set for keyless endpoints (a local Ollama or vLLM) so they count as configured. */
+        @WithDefault("false")
+        boolean keyless();
+
+        /** Model used when a request asks for none, or for {@code local} where an LLM must answer. */
+        String defaultModel();
+
+        Duration timeout();
+
+        default boolean configured() {
+            return keyless() || apiKey().filter(k -> !k.isBlank()).isPresent();
+        }
+    }
 
     default long baseCost(FunctionType type) {
         Long cost = baseCost().get(type.name().toLowerCase());
