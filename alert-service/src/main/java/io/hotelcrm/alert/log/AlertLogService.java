@@ -2,10 +2,10 @@ package io.hotelcrm.alert.log;
 
 import io.hotelcrm.platform.problem.ApiException;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -20,28 +20,30 @@ public class AlertLogService {
     }
 
     /** Stores an alert; call inside the transaction of the event that caused it. */
-    public Uni<AlertEntry> record(String tenantId, AlertType type, Severity severity, String title, String message,
-                                  String dataJson, UUID sourceEventId) {
+    public Uni<AlertEntry> record(NewAlert alert) {
         AlertEntry entry = new AlertEntry();
         entry.id = UUID.randomUUID();
-        entry.tenantId = tenantId;
-        entry.type = type;
-        entry.severity = severity;
-        entry.title = title;
-        entry.message = message;
-        entry.data = dataJson;
-        entry.sourceEventId = sourceEventId;
+        entry.tenantId = alert.tenantId();
+        entry.type = alert.type();
+        entry.severity = alert.severity();
+        entry.title = alert.title();
+        entry.message = alert.message();
+        entry.data = AlertDetails.write(alert.details());
+        entry.sourceEventId = alert.sourceEventId();
         entry.createdAt = clock.instant();
         return entry.persist().replaceWith(entry);
     }
 
     /** The tenant's alerts, newest first, keyset-paged. */
-    public Uni<AlertView.Page> page(String tenantId, AlertType type, AlertCursor after, int limit) {
+    public Uni<AlertView.Page> page(String tenantId, AlertType type, Boolean acknowledged, AlertCursor after, int limit) {
         StringBuilder query = new StringBuilder("tenantId = :tenant");
-        io.quarkus.panache.common.Parameters params = io.quarkus.panache.common.Parameters.with("tenant", tenantId);
+        Parameters params = Parameters.with("tenant", tenantId);
         if (type != null) {
             query.append(" and type = :type");
             params.and("type", type);
+        }
+        if (acknowledged != null) {
+            query.append(acknowledged ? " and acknowledgedAt is not null" : " and acknowledgedAt is null");
         }
         if (after != null) {
             query.append(" and (createdAt < :at or (createdAt = :at and id < :id))");
@@ -60,13 +62,26 @@ public class AlertLogService {
 
     /** One alert of the tenant; another tenant's alert is reported as not found, revealing nothing. */
     public Uni<AlertView> get(String tenantId, UUID id) {
-        return Panache.withSession(() -> AlertEntry.<AlertEntry>find("id = ?1 and tenantId = ?2", id, tenantId)
-                        .firstResult())
-                .onItem().ifNull().failWith(() -> ApiException.notFound("Alert " + id))
+        return Panache.withSession(() -> find(tenantId, id)).map(AlertView::of);
+    }
+
+    /**
+     * Marks the alert acknowledged by {@code user}. Idempotent: acknowledging again keeps the first
+     * acknowledgement and answers it.
+     */
+    public Uni<AlertView> acknowledge(String tenantId, UUID id, String user) {
+        return Panache.withTransaction(() -> find(tenantId, id)
+                .invoke(entry -> {
+                    if (entry.acknowledgedAt == null) {
+                        entry.acknowledgedAt = clock.instant();
+                        entry.acknowledgedBy = user;
+                    }
+                }))
                 .map(AlertView::of);
     }
 
-    Instant now() {
-        return clock.instant();
+    private static Uni<AlertEntry> find(String tenantId, UUID id) {
+        return AlertEntry.<AlertEntry>find("id = ?1 and tenantId = ?2", id, tenantId).firstResult()
+                .onItem().ifNull().failWith(() -> ApiException.notFound("Alert " + id));
     }
 }

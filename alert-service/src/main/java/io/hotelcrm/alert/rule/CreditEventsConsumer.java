@@ -15,10 +15,14 @@ public class CreditEventsConsumer {
 
     private final Inbox inbox;
     private final CreditNotices notices;
+    private final LowBalanceRule lowBalance;
+    private final UsageSpikeRule usageSpike;
 
-    public CreditEventsConsumer(Inbox inbox, CreditNotices notices) {
+    public CreditEventsConsumer(Inbox inbox, CreditNotices notices, LowBalanceRule lowBalance, UsageSpikeRule usageSpike) {
         this.inbox = inbox;
         this.notices = notices;
+        this.lowBalance = lowBalance;
+        this.usageSpike = usageSpike;
     }
 
     @Incoming("credit-events")
@@ -29,7 +33,10 @@ public class CreditEventsConsumer {
     private Uni<Void> apply(EventEnvelope event) {
         return switch (EventType.valueOf(event.type())) {
             case CreditsGranted -> notices.creditsAdded(event);
-            default -> Uni.createFrom().voidItem(); // the remaining rules arrive with issue 6
+            case MonthlyResetCompleted -> notices.monthlyReset(event);
+            case BalanceLow -> lowBalance.balanceLow(event);
+            case UsageRecorded -> usageSpike.usageRecorded(event);
+            default -> Uni.createFrom().voidItem(); // CreditsExpired, AutoPurchaseRequested: nothing to tell
         };
     }
 }

@@ -1,0 +1,34 @@
+package io.hotelcrm.alert.rule;
+
+import io.hotelcrm.contracts.EventEnvelope;
+import io.hotelcrm.contracts.EventType;
+import io.hotelcrm.platform.inbox.Inbox;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/** Failed payments from billing-service become alerts, once per event. */
+@ApplicationScoped
+public class BillingEventsConsumer {
+
+    static final String CONSUMER = "alert-service/billing-events";
+
+    private final Inbox inbox;
+    private final PaymentRule payments;
+
+    public BillingEventsConsumer(Inbox inbox, PaymentRule payments) {
+        this.inbox = inbox;
+        this.payments = payments;
+    }
+
+    @Incoming("billing-events")
+    public Uni<Void> consume(String record) {
+        return inbox.consume(CONSUMER, record, this::apply);
+    }
+
+    private Uni<Void> apply(EventEnvelope event) {
+        return EventType.PaymentFailed.name().equals(event.type())
+                ? payments.paymentFailed(event)
+                : Uni.createFrom().voidItem(); // successes are announced by credit-service's CreditsGranted
+    }
+}

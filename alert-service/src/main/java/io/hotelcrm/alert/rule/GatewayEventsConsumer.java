@@ -1,0 +1,34 @@
+package io.hotelcrm.alert.rule;
+
+import io.hotelcrm.contracts.EventEnvelope;
+import io.hotelcrm.contracts.EventType;
+import io.hotelcrm.platform.inbox.Inbox;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/** The gateway's security events become SUSPICIOUS_ACTIVITY alerts, once per event. */
+@ApplicationScoped
+public class GatewayEventsConsumer {
+
+    static final String CONSUMER = "alert-service/gateway-events";
+
+    private final Inbox inbox;
+    private final SecurityRule security;
+
+    public GatewayEventsConsumer(Inbox inbox, SecurityRule security) {
+        this.inbox = inbox;
+        this.security = security;
+    }
+
+    @Incoming("gateway-events")
+    public Uni<Void> consume(String record) {
+        return inbox.consume(CONSUMER, record, this::apply);
+    }
+
+    private Uni<Void> apply(EventEnvelope event) {
+        return EventType.SecurityEventRaised.name().equals(event.type())
+                ? security.securityEvent(event)
+                : Uni.createFrom().voidItem(); // executions feed no alert
+    }
+}
