@@ -1,0 +1,216 @@
+package io.hotelcrm.billing.subscription;
+
+import com.stripe.exception.InvalidRequestException;
+import com.stripe.model.Subscription;
+import com.stripe.model.SubscriptionItem;
+import com.stripe.param.SubscriptionCreateParams;
+import com.stripe.param.SubscriptionRetrieveParams;
+import com.stripe.param.SubscriptionUpdateParams;
+import io.hotelcrm.billing.BillingConfig;
+import io.hotelcrm.billing.customer.CustomerService;
+import io.hotelcrm.billing.stripe.StripeCalls;
+import io.hotelcrm.contracts.EventType;
+import io.hotelcrm.contracts.billing.PlanChanged;
+import io.hotelcrm.platform.outbox.Outbox;
+import io.hotelcrm.platform.problem.ApiException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Subscriptions per plan: created {@code default_incomplete} (the browser pays the first invoice with its
+ * client secret), changed with proration (the difference is invoiced at once). A plan becomes effective —
+ * PlanChanged — when Stripe reports the subscription active on it; older Stripe events are ignored.
+ */
+@ApplicationScoped
+public class SubscriptionService {
+
+    public static final java.util.List<String> PLANS = java.util.List.of("ESSENTIAL", "PROFESSIONAL", "ENTERPRISE");
+
+    private final StripeCalls stripe;
+    private final CustomerService customers;
+    private final Outbox outbox;
+    private final BillingConfig config;
+    private final Clock clock;
+
+    public SubscriptionService(StripeCalls stripe, CustomerService customers, Outbox outbox, BillingConfig config, Clock clock) {
+        this.stripe = stripe;
+        this.customers = customers;
+        this.outbox = outbox;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public record SubscriptionView(String subscriptionId, String planType, String status, long monthlyFeeYen,
+                                   String clientSecret) {
+    }
+
+    public Uni<SubscriptionView> current(String tenant) {
+        return Panache.withSession(() -> PlanSubscription.<PlanSubscription>findById(tenant)).map(s -> {
+            if (s == null) {
+                throw ApiException.notFound("A subscription");
+            }
+            return view(s, null);
+        });
+    }
+
+    /** Subscribes the tenant to a plan; answers the first invoice's client secret for the browser to pay it. */
+    public Uni<SubscriptionView> subscribe(String tenant, String plan, String email) {
+        BillingConfig.Plan settings = plan(plan);
+        return Panache.withSession(() -> PlanSubscription.<PlanSubscription>findById(tenant)).chain(existing -> {
+            if (existing != null && existing.live()) {
+                throw ApiException.conflict("SUBSCRIPTION_EXISTS",
+                        "The tenant already subscribes to " + existing.planType + "; change the plan with PUT");
+            }
+            if (existing != null && "incomplete".equals(existing.status) && existing.planType.equals(plan)) {
+                return stripe.call("subscriptions.retrieve", null, (s, o) -> s.subscriptions().retrieve(
+                                existing.subscriptionId, SubscriptionRetrieveParams.builder()
+                                        .addExpand("latest_invoice.confirmation_secret").build(), o))
+                        .map(sub -> view(existing, clientSecret(sub)));
+            }
+            return customers.ensureCustomer(tenant, email).chain(customer -> stripe.call("subscriptions.create",
+                            "subscription-" + tenant + "-" + plan + "-" + (existing == null ? "first" : existing.subscriptionId),
+                            (s, o) -> s.subscriptions().create(SubscriptionCreateParams.builder()
+                                    .setCustomer(customer.customerId)
+                                    .addItem(SubscriptionCreateParams.Item.builder().setPrice(settings.stripePriceId()).build())
+                                    .setPaymentBehavior(SubscriptionCreateParams.PaymentBehavior.DEFAULT_INCOMPLETE)
+                                    .setPaymentSettings(SubscriptionCreateParams.PaymentSettings.builder()
+                                            .setSaveDefaultPaymentMethod(
+                                                    SubscriptionCreateParams.PaymentSettings.SaveDefaultPaymentMethod.ON_SUBSCRIPTION)
+                                            .build())
+                                    .addExpand("latest_invoice.confirmation_secret")
+                                    .putMetadata("tenant_id", tenant)
+                                    .putMetadata("plan_type", plan)
+                                    .build(), o)))
+                    .chain(sub -> Panache.withTransaction(() -> PlanSubscription.lock(tenant).chain(row -> {
+                        PlanSubscription s = row == null ? new PlanSubscription() : row;
+                        Instant now = clock.instant();
+                        if (row == null) {
+                            s.tenantId = tenant;
+                            s.createdAt = now;
+                        }
+                        s.subscriptionId = sub.getId();
+                        s.itemId = sub.getItems().getData().get(0).getId();
+                        s.planType = plan;
+                        s.status = sub.getStatus();
+                        s.updatedAt = now;
+                        return (row == null ? s.persist() : Uni.createFrom().item(s))
+                                .chain(() -> announceIfEffective(s, now)).replaceWith(view(s, clientSecret(sub)));
+                    })));
+        });
+    }
+
+    /** Moves a live subscription to another plan with proration; the difference is invoiced at once. */
+    public Uni<SubscriptionView> changePlan(String tenant, String plan) {
+        BillingConfig.Plan settings = plan(plan);
+        return Panache.withSession(() -> PlanSubscription.<PlanSubscription>findById(tenant)).chain(existing -> {
+            if (existing == null || !existing.live()) {
+                throw ApiException.conflict("NO_ACTIVE_SUBSCRIPTION", "The tenant has no active subscription to change");
+            }
+            if (existing.planType.equals(plan)) {
+                return Uni.createFrom().item(view(existing, null));
+            }
+            return stripe.call("subscriptions.update", "plan-change-" + existing.subscriptionId + "-" + existing.planType
+                            + "-" + plan, (s, o) -> s.subscriptions().update(existing.subscriptionId,
+                            SubscriptionUpdateParams.builder()
+                                    .addItem(SubscriptionUpdateParams.Item.builder().setId(existing.itemId)
+                                            .setPrice(settings.stripePriceId()).build())
+                                    .setProrationBehavior(SubscriptionUpdateParams.ProrationBehavior.ALWAYS_INVOICE)
+                                    .putMetadata("plan_type", plan)
+                                    .build(), o))
+                    .onFailure(InvalidRequestException.class).transform(e -> ApiException.conflict("PLAN_CHANGE_REJECTED",
+                            ((InvalidRequestException) e).getStripeError().getMessage()))
+                    .chain(sub -> Panache.withTransaction(() -> PlanSubscription.lock(tenant).chain(s -> {
+                        Instant now = clock.instant();
+                        s.planType = plan;
+                        s.status = sub.getStatus();
+                        s.updatedAt = now;
+                        return announceIfEffective(s, now).replaceWith(view(s, null));
+                    })));
+        });
+    }
+
+    /** A customer.subscription.* event, inside the webhook's transaction. */
+    public Uni<String> applyStripeEvent(Subscription sub, Instant eventCreated, boolean deleted) {
+        String tenantFromMetadata = sub.getMetadata() == null ? null : sub.getMetadata().get("tenant_id");
+        return PlanSubscription.bySubscriptionId(sub.getId())
+                .chain(row -> row != null ? PlanSubscription.lock(row.tenantId)
+                        : tenantFromMetadata == null ? Uni.createFrom().nullItem()
+                        : PlanSubscription.lock(tenantFromMetadata))
+                .chain(row -> {
+                    if (row == null && tenantFromMetadata == null) {
+                        return Uni.createFrom().item("unmatched");
+                    }
+                    if (row != null && row.stripeEventAt != null && eventCreated.isBefore(row.stripeEventAt)) {
+                        return Uni.createFrom().item("stale");
+                    }
+                    if (row != null && !row.subscriptionId.equals(sub.getId())) {
+                        return Uni.createFrom().item("stale"); // a replaced subscription
+                    }
+                    PlanSubscription s = row == null ? new PlanSubscription() : row;
+                    Instant now = clock.instant();
+                    if (row == null) {
+                        s.tenantId = tenantFromMetadata;
+                        s.createdAt = now;
+                    }
+                    SubscriptionItem item = sub.getItems() == null || sub.getItems().getData().isEmpty() ? null
+                            : sub.getItems().getData().get(0);
+                    s.subscriptionId = sub.getId();
+                    if (item != null) {
+                        s.itemId = item.getId();
+                        String plan = planOfPrice(item.getPrice() == null ? null : item.getPrice().getId());
+                        if (plan != null) {
+                            s.planType = plan;
+                        }
+                    }
+                    if (s.planType == null) {
+                        return Uni.createFrom().item("unmatched");
+                    }
+                    s.status = deleted ? "canceled" : sub.getStatus();
+                    s.stripeEventAt = eventCreated;
+                    s.updatedAt = now;
+                    return (row == null ? s.persist() : Uni.createFrom().item(s))
+                            .chain(() -> announceIfEffective(s, eventCreated)).replaceWith("applied");
+                });
+    }
+
+    private Uni<Void> announceIfEffective(PlanSubscription s, Instant effectiveAt) {
+        if (!s.live() || s.planType.equals(s.announcedPlan)) {
+            return Uni.createFrom().voidItem();
+        }
+        String previous = s.announcedPlan;
+        s.announcedPlan = s.planType;
+        return outbox.publish(EventType.PlanChanged, s.tenantId,
+                new PlanChanged(previous, s.planType, effectiveAt, s.subscriptionId)).replaceWithVoid();
+    }
+
+    private BillingConfig.Plan plan(String plan) {
+        if (plan == null || !PLANS.contains(plan)) {
+            throw ApiException.validation("planType must be one of " + PLANS);
+        }
+        return config.plans().get(plan.toLowerCase(Locale.ROOT));
+    }
+
+    private String planOfPrice(String priceId) {
+        for (Map.Entry<String, BillingConfig.Plan> e : config.plans().entrySet()) {
+            if (e.getValue().stripePriceId().equals(priceId)) {
+                return e.getKey().toUpperCase(Locale.ROOT);
+            }
+        }
+        return null;
+    }
+
+    private SubscriptionView view(PlanSubscription s, String clientSecret) {
+        return new SubscriptionView(s.subscriptionId, s.planType, s.status,
+                config.plans().get(s.planType.toLowerCase(Locale.ROOT)).monthlyFeeYen(), clientSecret);
+    }
+
+    private static String clientSecret(Subscription sub) {
+        return sub.getLatestInvoiceObject() == null || sub.getLatestInvoiceObject().getConfirmationSecret() == null ? null
+                : sub.getLatestInvoiceObject().getConfirmationSecret().getClientSecret();
+    }
+}
