@@ -6,6 +6,7 @@ import io.hotelcrm.contracts.EventType;
 import io.hotelcrm.contracts.FunctionType;
 import io.hotelcrm.contracts.gateway.ExecutionCompleted;
 import io.hotelcrm.contracts.gateway.ExecutionFailed;
+import io.hotelcrm.gateway.anomaly.AnomalyDetector;
 import io.hotelcrm.gateway.credit.CreditClient;
 import io.hotelcrm.gateway.credit.CreditLedger;
 import io.hotelcrm.gateway.execution.CostPolicy.Cost;
@@ -29,7 +30,8 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * The execute pipeline (issue 4): sanitise → rate limits → reserve the worst case at credit-service →
+ * The execute pipeline (issue 4): sanitise → rate limits → anomaly score (403 above the blocking
+ * threshold) → reserve the worst case at credit-service →
  * run → capture the actual cost (≤ the hold) or release. A retry with the same Idempotency-Key is
  * answered from the first execution and charged once; an execution that failed without a charge
  * frees its key so the client may retry.
@@ -39,6 +41,7 @@ public class ExecutionService {
 
     private final InputSanitizer sanitizer;
     private final RateLimiter limiter;
+    private final AnomalyDetector anomaly;
     private final EngineRouter engines;
     private final CostPolicy costs;
     private final CreditLedger ledger;
@@ -48,11 +51,13 @@ public class ExecutionService {
     private final Clock clock;
     private final MeterRegistry metrics;
 
-    public ExecutionService(InputSanitizer sanitizer, RateLimiter limiter, EngineRouter engines, CostPolicy costs,
+    public ExecutionService(InputSanitizer sanitizer, RateLimiter limiter, AnomalyDetector anomaly, EngineRouter engines,
+                            CostPolicy costs,
                             CreditLedger ledger, Outbox outbox, GatewayConfig config, ObjectMapper json, Clock clock,
                             MeterRegistry metrics) {
         this.sanitizer = sanitizer;
         this.limiter = limiter;
+        this.anomaly = anomaly;
         this.engines = engines;
         this.costs = costs;
         this.ledger = ledger;
@@ -79,6 +84,7 @@ public class ExecutionService {
                 clean.options(), clean.messages());
         return replay(tenant, idempotencyKey, hash)
                 .onItem().ifNull().switchTo(() -> limiter.acquire(tenant, user, function)
+                        .chain(() -> anomaly.assess(tenant, user, clean))
                         .chain(() -> start(tenant, user, function, idempotencyKey, hash, engine, clean))
                         .chain(execution -> run(execution, clean, engine, function)));
     }

@@ -19,6 +19,12 @@ public interface GatewayConfig {
 
     Limits limits();
 
+    /** Anomaly scoring of requests against the tenant's baseline. */
+    io.hotelcrm.gateway.anomaly.AnomalyConfig anomaly();
+
+    /** The tenants' FAQ knowledge base. */
+    io.hotelcrm.gateway.faq.FaqConfig faq();
+
     Input input();
 
     Models models();

@@ -16,7 +16,9 @@ import org.jboss.logging.Logger;
  * Fixed-window rate limits in Redis (product.md §6): per tenant per minute, then per tenant + user +
  * function per hour. Windows are clock-aligned so every replica counts in the same key. When Redis
  * cannot be reached the configured policy applies: {@code allow} (credits are still enforced by
- * credit-service) or {@code deny} (503).
+ * credit-service) or {@code deny} (503). Metrics: {@code ai.rate.limit.rejections} by scope (tenant per
+ * minute, user per hour) and function, {@code ai.executions} with outcome {@code rate_limited}, and
+ * {@code ai.rate.limit.redis.failures}.
  */
 @ApplicationScoped
 public class RateLimiter {
@@ -45,13 +47,13 @@ public class RateLimiter {
         return count(tenantKey, minute)
                 .chain(n -> {
                     if (n > config.limits().tenantPerMinute()) {
-                        throw exceeded("tenant", minute.secondsLeft(nowMs));
+                        throw exceeded("tenant", function, minute.secondsLeft(nowMs));
                     }
                     return count(userKey, hour);
                 })
                 .invoke(n -> {
                     if (n > config.limits().hourly(function)) {
-                        throw exceeded(function.name(), hour.secondsLeft(nowMs));
+                        throw exceeded("user", function, hour.secondsLeft(nowMs));
                     }
                 })
                 .replaceWithVoid()
@@ -74,11 +76,13 @@ public class RateLimiter {
         return Uni.createFrom().voidItem();
     }
 
-    private ApiException exceeded(String scope, long retryAfter) {
-        metrics.counter("ai.rate.limit.rejections", "scope", scope).increment();
+    private ApiException exceeded(String scope, FunctionType function, long retryAfter) {
+        metrics.counter("ai.rate.limit.rejections", "scope", scope, "function", function.name()).increment();
+        metrics.counter("ai.executions", "function", function.name(), "outcome", "rate_limited").increment();
         return new ApiException(429, "RATE_LIMIT_EXCEEDED", "使用頻度制限に達しました",
                 "使用頻度制限に達しました。" + retryAfter + "秒後に再試行してください。",
-                Map.of("retryAfter", retryAfter, "scope", scope), Map.of("Retry-After", String.valueOf(retryAfter)));
+                Map.of("retryAfter", retryAfter, "scope", scope.equals("user") ? function.name() : scope),
+                Map.of("Retry-After", String.valueOf(retryAfter)));
     }
 
     /** A clock-aligned window: index = epoch millis / length. */

@@ -1,4 +1,4 @@
-package io.hotelcrm.gateway.provider.local;
+package io.hotelcrm.gateway.faq;
 
 import java.text.Normalizer;
 import java.util.HashSet;
@@ -7,21 +7,23 @@ import java.util.Set;
 /**
  * Japanese-aware text similarity without a dictionary: NFKC-normalised character bigrams. Japanese has
  * no spaces between words, so word splitting fails; bigrams of kanji and kana capture most of the
- * meaning-bearing pairs (チェック, 朝食, 駐車) and are robust to the particles around them.
+ * meaning-bearing pairs (チェック, 朝食, 駐車) and are robust to the particles around them. {@link FaqSearch}
+ * blends this with kuromoji's content words ({@link JapaneseTerms}) and falls back to it alone when the
+ * morphological analysis finds no content word or is unavailable.
  */
-final class JapaneseText {
+public final class JapaneseText {
 
     private JapaneseText() {
     }
 
-    static String normalize(String text) {
+    public static String normalize(String text) {
         String n = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase();
         StringBuilder out = new StringBuilder();
         n.codePoints().filter(Character::isLetterOrDigit).forEach(out::appendCodePoint);
         return out.toString();
     }
 
-    static Set<String> bigrams(String text) {
+    public static Set<String> bigrams(String text) {
         String n = normalize(text);
         Set<String> grams = new HashSet<>();
         int[] cps = n.codePoints().toArray();
@@ -35,7 +37,7 @@ final class JapaneseText {
     }
 
     /** Dice coefficient of the bigram sets, 0..1. */
-    static double similarity(Set<String> a, Set<String> b) {
+    public static double similarity(Set<String> a, Set<String> b) {
         if (a.isEmpty() || b.isEmpty()) {
             return 0;
         }
