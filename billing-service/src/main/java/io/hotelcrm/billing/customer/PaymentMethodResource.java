@@ -62,7 +62,7 @@ public class PaymentMethodResource {
                     + "becomes the default; status requires_action returns the SetupIntent's clientSecret for 3-D Secure. "
                     + "Without it a SetupIntent is created and its clientSecret returned; the card is saved when Stripe "
                     + "reports setup_intent.succeeded.")
-    public Uni<SetupResult> save(@Valid SaveCardRequest request) {
+    public Uni<SetupResult> saveCard(@Valid SaveCardRequest request) {
         String tenant = caller.tenantId();
         String pm = request == null ? null : request.paymentMethodId();
         String email = request == null ? null : request.billingEmail();
@@ -94,7 +94,7 @@ public class PaymentMethodResource {
     @GET
     @RolesAllowed({Roles.STAFF, Roles.ADMIN})
     @Operation(summary = "The saved default card (brand and last four digits only)")
-    public Uni<SavedCard> get() {
+    public Uni<SavedCard> savedCard() {
         return customers.find(caller.tenantId()).map(c -> {
             if (c == null || c.defaultPaymentMethodId == null) {
                 throw ApiException.notFound("A saved card");

@@ -108,9 +108,14 @@ public class Purchase extends PanacheEntityBase {
         return invoiceId != null ? invoiceId : paymentIntentId;
     }
 
-    /** The purchase locked for update (inside a transaction). */
+    /**
+     * The purchase locked for update (inside a transaction), re-read under the lock: a copy loaded earlier in
+     * the session (e.g. to find it by metadata) may be stale by the time another transaction committed.
+     */
     public static Uni<Purchase> lock(UUID id) {
-        return Panache.getSession().chain(s -> s.find(Purchase.class, id, LockModeType.PESSIMISTIC_WRITE));
+        return Panache.getSession().chain(s -> s.find(Purchase.class, id).chain(p -> p == null
+                ? Uni.createFrom().<Purchase>nullItem()
+                : s.refresh(p, LockModeType.PESSIMISTIC_WRITE).replaceWith(p)));
     }
 
     public static Uni<Purchase> byPaymentIntent(String paymentIntentId) {

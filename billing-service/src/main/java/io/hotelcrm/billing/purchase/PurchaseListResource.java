@@ -42,7 +42,7 @@ public class PurchaseListResource {
     @GET
     @RolesAllowed({Roles.STAFF, Roles.ADMIN})
     @Operation(summary = "Credit purchases and their payment status, newest first")
-    public Uni<PurchasePage> list(
+    public Uni<PurchasePage> listPurchases(
             @Parameter(description = "Page size, 1-100") @QueryParam("limit") @DefaultValue("20") @Min(1) @Max(100) int limit,
             @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor) {
         String tenant = caller.tenantId();

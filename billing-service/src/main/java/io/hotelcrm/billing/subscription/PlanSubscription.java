@@ -49,11 +49,18 @@ public class PlanSubscription extends PanacheEntityBase {
         return "active".equals(status) || "trialing".equals(status) || "past_due".equals(status);
     }
 
+    /** The tenant's subscription locked for update and re-read under the lock; null when there is none. */
     public static Uni<PlanSubscription> lock(String tenantId) {
-        return Panache.getSession().chain(s -> s.find(PlanSubscription.class, tenantId, LockModeType.PESSIMISTIC_WRITE));
+        return Panache.getSession().chain(s -> s.find(PlanSubscription.class, tenantId).chain(row -> row == null
+                ? Uni.createFrom().<PlanSubscription>nullItem()
+                : s.refresh(row, LockModeType.PESSIMISTIC_WRITE).replaceWith(row)));
     }
 
-    public static Uni<PlanSubscription> bySubscriptionId(String id) {
-        return find("subscriptionId", id).firstResult();
+    /** The tenant of a Stripe subscription id, without loading the row. */
+    public static Uni<String> tenantOf(String subscriptionId) {
+        return Panache.getSession().chain(s -> s.createNativeQuery(
+                        "select tenant_id from subscription where subscription_id = ?1", String.class)
+                .setParameter(1, subscriptionId).getResultList())
+                .map(rows -> rows.isEmpty() ? null : rows.get(0));
     }
 }

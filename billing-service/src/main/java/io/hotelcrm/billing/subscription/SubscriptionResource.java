@@ -39,7 +39,7 @@ public class SubscriptionResource {
     @GET
     @RolesAllowed({Roles.STAFF, Roles.ADMIN})
     @Operation(summary = "The tenant's plan subscription")
-    public Uni<SubscriptionView> get() {
+    public Uni<SubscriptionView> subscription() {
         return subscriptions.current(caller.tenantId());
     }
 

@@ -134,32 +134,23 @@ public class SubscriptionService {
         });
     }
 
-    /** A customer.subscription.* event, inside the webhook's transaction. */
+    /**
+     * A customer.subscription.* event, inside the webhook's transaction. Only subscriptions made through this
+     * API are tracked (their row exists before Stripe can report them active); events older than the last one
+     * applied are ignored, so out-of-order deliveries cannot turn a plan back.
+     */
     public Uni<String> applyStripeEvent(Subscription sub, Instant eventCreated, boolean deleted) {
-        String tenantFromMetadata = sub.getMetadata() == null ? null : sub.getMetadata().get("tenant_id");
-        return PlanSubscription.bySubscriptionId(sub.getId())
-                .chain(row -> row != null ? PlanSubscription.lock(row.tenantId)
-                        : tenantFromMetadata == null ? Uni.createFrom().nullItem()
-                        : PlanSubscription.lock(tenantFromMetadata))
-                .chain(row -> {
-                    if (row == null && tenantFromMetadata == null) {
+        return PlanSubscription.tenantOf(sub.getId())
+                .chain(tenant -> tenant == null ? Uni.createFrom().<PlanSubscription>nullItem() : PlanSubscription.lock(tenant))
+                .chain(s -> {
+                    if (s == null) {
                         return Uni.createFrom().item("unmatched");
                     }
-                    if (row != null && row.stripeEventAt != null && eventCreated.isBefore(row.stripeEventAt)) {
+                    if (s.stripeEventAt != null && eventCreated.isBefore(s.stripeEventAt)) {
                         return Uni.createFrom().item("stale");
-                    }
-                    if (row != null && !row.subscriptionId.equals(sub.getId())) {
-                        return Uni.createFrom().item("stale"); // a replaced subscription
-                    }
-                    PlanSubscription s = row == null ? new PlanSubscription() : row;
-                    Instant now = clock.instant();
-                    if (row == null) {
-                        s.tenantId = tenantFromMetadata;
-                        s.createdAt = now;
                     }
                     SubscriptionItem item = sub.getItems() == null || sub.getItems().getData().isEmpty() ? null
                             : sub.getItems().getData().get(0);
-                    s.subscriptionId = sub.getId();
                     if (item != null) {
                         s.itemId = item.getId();
                         String plan = planOfPrice(item.getPrice() == null ? null : item.getPrice().getId());
@@ -167,14 +158,10 @@ public class SubscriptionService {
                             s.planType = plan;
                         }
                     }
-                    if (s.planType == null) {
-                        return Uni.createFrom().item("unmatched");
-                    }
                     s.status = deleted ? "canceled" : sub.getStatus();
                     s.stripeEventAt = eventCreated;
-                    s.updatedAt = now;
-                    return (row == null ? s.persist() : Uni.createFrom().item(s))
-                            .chain(() -> announceIfEffective(s, eventCreated)).replaceWith("applied");
+                    s.updatedAt = clock.instant();
+                    return announceIfEffective(s, eventCreated).replaceWith("applied");
                 });
     }
 

@@ -1,0 +1,95 @@
+package io.hotelcrm.billing;
+
+import static io.hotelcrm.billing.BillingApi.newTenant;
+import static io.hotelcrm.billing.BillingApi.stub;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agroal.api.AgroalDataSource;
+import io.hotelcrm.testsupport.JwtTestResource;
+import io.hotelcrm.testsupport.TestJwt;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.time.Duration;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Plan subscriptions: default_incomplete with the first invoice's client secret, plan change with proration. */
+@QuarkusTest
+@QuarkusTestResource(JwtTestResource.class)
+@QuarkusTestResource(StripeStubResource.class)
+class SubscriptionResourceTest {
+
+    @Inject
+    AgroalDataSource db;
+    @TestHTTPResource("/webhook/stripe")
+    URL webhook;
+    BillingApi billing;
+
+    @BeforeEach
+    void connect() {
+        billing = new BillingApi(db);
+        stub().sendWebhooksTo(webhook.toString());
+    }
+
+    @Test
+    void aPlanTakesEffectWhenItsFirstInvoiceIsPaidAndChangesWithProration() throws Exception {
+        String tenant = newTenant();
+        String subscription = given().auth().oauth2(TestJwt.admin(tenant)).contentType(ContentType.JSON)
+                .body(Map.of("planType", "ESSENTIAL", "billingEmail", "keiri@" + tenant + ".example.jp"))
+                .post("/api/v1/billing/subscription").then().statusCode(200)
+                .body("status", equalTo("incomplete"))
+                .body("monthlyFeeYen", equalTo(7800))
+                .body("clientSecret", startsWith("pi_"))
+                .extract().path("subscriptionId");
+        JsonNode firstInvoice = stub().object(stub().object(subscription).orElseThrow().get("latest_invoice").asText()).orElseThrow();
+        assertThat(firstInvoice.get("amount_due").asLong()).isEqualTo(7800);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> stub().webhooksIdle());
+        assertThat(billing.events("PlanChanged", "subscriptionId", subscription)).isEmpty();
+
+        stub().payInvoice(firstInvoice.get("id").asText()); // the browser paid with the client secret
+
+        Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> billing.events("PlanChanged", "subscriptionId", subscription).size() == 1);
+        given().auth().oauth2(TestJwt.staff(tenant)).get("/api/v1/billing/subscription").then().statusCode(200)
+                .body("planType", equalTo("ESSENTIAL")).body("status", equalTo("active"));
+
+        given().auth().oauth2(TestJwt.admin(tenant)).contentType(ContentType.JSON).body(Map.of("planType", "PROFESSIONAL"))
+                .put("/api/v1/billing/subscription").then().statusCode(200).body("planType", equalTo("PROFESSIONAL"))
+                .body("monthlyFeeYen", equalTo(19800));
+        JsonNode change = stub().requests("POST", "/v1/subscriptions/" + subscription).get(0).params();
+        assertThat(change.get("proration_behavior").asText()).isEqualTo("always_invoice");
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> stub().webhooksIdle());
+
+        ObjectMapper json = new ObjectMapper();
+        var changes = billing.events("PlanChanged", "subscriptionId", subscription).stream().map(p -> {
+            try {
+                return json.readTree(p).get("data");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+        assertThat(changes).hasSize(2);
+        assertThat(changes.get(0).get("previousPlan").isNull()).isTrue();
+        assertThat(changes.get(0).get("newPlan").asText()).isEqualTo("ESSENTIAL");
+        assertThat(changes.get(1).get("previousPlan").asText()).isEqualTo("ESSENTIAL");
+        assertThat(changes.get(1).get("newPlan").asText()).isEqualTo("PROFESSIONAL");
+    }
+
+    @Test
+    void anUnknownPlanIsAValidationProblem() {
+        given().auth().oauth2(TestJwt.admin(newTenant())).contentType(ContentType.JSON).body(Map.of("planType", "GOLD"))
+                .post("/api/v1/billing/subscription").then().statusCode(400).contentType("application/problem+json")
+                .body("code", equalTo("VALIDATION_FAILED"));
+    }
+}
