@@ -133,7 +133,8 @@ public class ExecutionService {
         return ledger.reserve(execution.tenantId, execution.userId, function, worst.credits(), execution.id.toString(),
                         config.holdTimeoutSeconds())
                 .onFailure().call(e -> fail(execution, e, 0, started))
-                .chain(hold -> engine.run(clean)
+                // deferred: an engine that throws instead of failing its Uni must still release the hold
+                .chain(hold -> Uni.createFrom().deferred(() -> engine.run(clean))
                         .onFailure().call(e -> settleFailure(execution, hold, e, function, started))
                         .chain(result -> charge(execution, hold, result, function, started)));
     }
