@@ -5,6 +5,7 @@ import static io.hotelcrm.gateway.ExecuteResourceTest.execute;
 import static io.hotelcrm.gateway.ExecuteResourceTest.request;
 import static io.hotelcrm.gateway.ExecuteResourceTest.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -18,16 +19,24 @@ import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import io.hotelcrm.gateway.llm.OpenAiProtocolServer;
 import io.hotelcrm.gateway.llm.OpenAiProtocolServerResource;
+import io.hotelcrm.contracts.EventEnvelope;
+import io.hotelcrm.contracts.EventType;
+import io.hotelcrm.contracts.Topics;
+import io.hotelcrm.contracts.gateway.ExecutionCompleted;
+import io.hotelcrm.contracts.gateway.ExecutionFailed;
+import io.hotelcrm.testsupport.EventRecorder;
 import io.hotelcrm.testsupport.JwtTestResource;
 import io.hotelcrm.testsupport.TestJwt;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /** The LLM path: langchain4j talks to a local server that speaks OpenAI's protocol. */
@@ -36,6 +45,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(JwtTestResource.class)
 @QuarkusTestResource(CreditServiceResource.class)
 class LlmPathTest {
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafka;
 
     @Test
     void customFillsItsTemplateAndTheLlmAnswerIsChargedByTokens() {
@@ -75,14 +87,31 @@ class LlmPathTest {
     }
 
     @Test
-    void aProviderRateLimitCostsTheMinimalChargeAndAnOutageOrEmptyQuotaCostsNothing() {
+    void aProviderRateLimitCostsTheMinimalChargeAndAnOutageOrEmptyQuotaCostsNothing() throws Exception {
         String tenant = tenant();
-        execute(tenant, model("rate-limited"), null).then().statusCode(429)
-                .body("code", equalTo("PROVIDER_RATE_LIMITED"));
-        assertThat(balance(tenant)).isEqualTo(499);
-        execute(tenant, model("no-quota"), null).then().statusCode(503).body("code", equalTo("PROVIDER_UNAVAILABLE"));
-        execute(tenant, model("down"), null).then().statusCode(503).body("code", equalTo("PROVIDER_UNAVAILABLE"));
-        assertThat(balance(tenant)).isEqualTo(499);
+        try (EventRecorder events = EventRecorder.start(kafka, Topics.GATEWAY_EVENTS)) {
+            execute(tenant, model("rate-limited"), null).then().statusCode(429)
+                    .body("code", equalTo("PROVIDER_RATE_LIMITED"));
+            assertThat(balance(tenant)).isEqualTo(499);
+            execute(tenant, model("no-quota"), null).then().statusCode(503).body("code", equalTo("PROVIDER_UNAVAILABLE"));
+            execute(tenant, model("down"), null).then().statusCode(503).body("code", equalTo("PROVIDER_UNAVAILABLE"));
+            assertThat(balance(tenant)).isEqualTo(499);
+            execute(tenant, model("gpt-4o"), null).then().statusCode(200);
+
+            // Each execution is published once, through the outbox, with what it charged.
+            List<EventEnvelope> published = events.awaitEnvelopes(e -> tenant.equals(e.tenantId()), 4, Duration.ofSeconds(30));
+            List<ExecutionFailed> failed = published.stream().filter(e -> e.type().equals(EventType.ExecutionFailed.name()))
+                    .map(e -> e.dataAs(EventType.ExecutionFailed, ExecutionFailed.class)).toList();
+            assertThat(failed).extracting(ExecutionFailed::errorCode, ExecutionFailed::creditsCharged)
+                    .containsExactlyInAnyOrder(tuple("PROVIDER_RATE_LIMITED", 1L), tuple("PROVIDER_UNAVAILABLE", 0L),
+                            tuple("PROVIDER_UNAVAILABLE", 0L));
+            ExecutionCompleted completed = published.stream()
+                    .filter(e -> e.type().equals(EventType.ExecutionCompleted.name())).findFirst().orElseThrow()
+                    .dataAs(EventType.ExecutionCompleted, ExecutionCompleted.class);
+            assertThat(completed.model()).isEqualTo("gpt-4o");
+            assertThat(completed.credits()).isEqualTo(2);
+            assertThat(published).extracting(EventEnvelope::id).doesNotHaveDuplicates();
+        }
     }
 
     @Test
