@@ -1,14 +1,15 @@
 -- alert-service: where a tenant's alerts go, the per-channel delivery queue, and the hourly usage
 -- roll-up the USAGE_SPIKE rule reads (design.md §2: all owned by this service).
 
--- One row per tenant, written by its administrators. Lists are JSON arrays.
+-- One row per tenant, written by its administrators. Lists are JSON arrays kept as text (read whole,
+-- never queried into).
 create table alert_channel (
     tenant_id         varchar(64)  primary key,
     hotel_name        varchar(100),
-    admin_emails      jsonb        not null default '[]',
+    admin_emails      text         not null default '[]',
     slack_webhook_url varchar(500),
     slack_channel     varchar(80),
-    muted_types       jsonb        not null default '[]',
+    muted_types       text         not null default '[]',
     updated_at        timestamptz  not null,
     updated_by        varchar(100) not null
 );

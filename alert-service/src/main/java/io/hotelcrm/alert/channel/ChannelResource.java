@@ -39,7 +39,7 @@ public class ChannelResource {
     @Operation(summary = "The tenant's alert channels",
             description = "Admin e-mail addresses, the Slack webhook and the muted alert types. Empty until an administrator saves them.")
     @APIResponse(responseCode = "200", description = "The settings")
-    public Uni<ChannelSettingsView> get() {
+    public Uni<ChannelSettingsView> getChannels() {
         return settings.view(caller.tenantId());
     }
 
@@ -54,7 +54,7 @@ public class ChannelResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "403", description = "FORBIDDEN: administrators only",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<ChannelSettingsView> replace(@Valid @NotNull ChannelSettingsRequest request) {
+    public Uni<ChannelSettingsView> replaceChannels(@Valid @NotNull ChannelSettingsRequest request) {
         return settings.replace(caller.tenantId(), caller.userId(), request);
     }
 }

@@ -6,10 +6,8 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
 
-/** A tenant's alert channels as stored (lists as JSON arrays). */
+/** A tenant's alert channels as stored (lists as JSON array text). */
 @Entity
 @Table(name = "alert_channel")
 public class ChannelSettings extends PanacheEntityBase {
@@ -21,7 +19,6 @@ public class ChannelSettings extends PanacheEntityBase {
     @Column(name = "hotel_name")
     public String hotelName;
 
-    @JdbcTypeCode(SqlTypes.JSON)
     @Column(name = "admin_emails", nullable = false)
     public String adminEmails;
 
@@ -31,7 +28,6 @@ public class ChannelSettings extends PanacheEntityBase {
     @Column(name = "slack_channel")
     public String slackChannel;
 
-    @JdbcTypeCode(SqlTypes.JSON)
     @Column(name = "muted_types", nullable = false)
     public String mutedTypes;
 

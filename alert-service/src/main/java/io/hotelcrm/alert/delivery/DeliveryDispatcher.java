@@ -73,12 +73,20 @@ public class DeliveryDispatcher {
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
-    /** One pass over the due deliveries of a channel; returns how many were attempted. */
+    /**
+     * One pass over the due deliveries of a channel; returns how many were attempted. Loading and
+     * recording go one by one through one session; only the sending runs concurrently.
+     */
     public Uni<Integer> dispatch(DeliveryChannel channel) {
         return claim(channel).chain(ids -> ids.isEmpty() ? Uni.createFrom().item(0)
-                : Multi.createFrom().iterable(ids)
-                        .onItem().transformToUni(this::attempt).merge(config.delivery().concurrency())
-                        .collect().asList().map(List::size));
+                : Panache.withSession(() -> Multi.createFrom().iterable(ids)
+                                .onItem().transformToUniAndConcatenate(this::load).collect().asList())
+                        .chain(attempts -> Multi.createFrom().iterable(attempts)
+                                .onItem().transformToUni(this::send).merge(config.delivery().concurrency())
+                                .collect().asList())
+                        .chain(outcomes -> Multi.createFrom().iterable(outcomes)
+                                .onItem().transformToUniAndConcatenate(this::record).collect().asList())
+                        .map(List::size));
     }
 
     private Uni<List<UUID>> claim(DeliveryChannel channel) {
@@ -94,26 +102,34 @@ public class DeliveryDispatcher {
                 .getResultList()));
     }
 
-    private Uni<Void> attempt(UUID id) {
-        return Panache.withSession(() -> Delivery.<Delivery>findById(id)
-                        .chain(d -> AlertEntry.<AlertEntry>findById(d.alertId)
-                                .chain(alert -> settings.channelsOf(d.tenantId)
-                                        .map(channels -> new Attempt(d, alert, channels)))))
-                .chain(a -> send(a).replaceWith((Throwable) null).onFailure().recoverWithItem(e -> e)
-                        .chain(error -> record(a.delivery(), error)))
-                .onFailure().invoke(e -> LOG.warnf("delivery %s could not be attempted: %s", id, e.toString()))
-                .onFailure().recoverWithNull();
+    private Uni<Attempt> load(UUID id) {
+        return Delivery.<Delivery>findById(id)
+                .chain(d -> AlertEntry.<AlertEntry>findById(d.alertId)
+                        .chain(alert -> settings.channelsOf(d.tenantId).map(channels -> new Attempt(d, alert, channels))));
     }
 
     private record Attempt(Delivery delivery, AlertEntry alert, TenantChannels channels) {
     }
 
-    private Uni<Void> send(Attempt a) {
-        return switch (a.delivery().channel) {
-            case EMAIL -> mail.send(a.alert(), a.channels(), a.delivery().recipient);
-            case SLACK -> slack.send(a.alert(), a.channels());
-            case DASHBOARD -> stream.publish(a.alert().tenantId, AlertView.of(a.alert()));
-        };
+    /** @param error null when sent */
+    private record Outcome(Delivery delivery, Throwable error) {
+    }
+
+    private Uni<Outcome> send(Attempt a) {
+        return Uni.createFrom().deferred(() -> switch (a.delivery().channel) {
+                    case EMAIL -> mail.send(a.alert(), a.channels(), a.delivery().recipient);
+                    case SLACK -> slack.send(a.alert(), a.channels());
+                    case DASHBOARD -> stream.publish(a.alert().tenantId, AlertView.of(a.alert()));
+                })
+                .map(ok -> new Outcome(a.delivery(), null))
+                .onFailure().recoverWithItem(e -> new Outcome(a.delivery(), e));
+    }
+
+    private Uni<Void> record(Outcome outcome) {
+        return record(outcome.delivery(), outcome.error())
+                .onFailure().invoke(e -> LOG.warnf("outcome of delivery %s not recorded (its lease will expire): %s",
+                        outcome.delivery().id, e.toString()))
+                .onFailure().recoverWithNull();
     }
 
     private Uni<Void> record(Delivery d, Throwable error) {

@@ -49,7 +49,7 @@ public class DeliveryResource {
     @APIResponse(responseCode = "200", description = "Deliveries, newest first")
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<List<DeliveryView>> list(
+    public Uni<List<DeliveryView>> listDeliveries(
             @Parameter(description = "PENDING, SENT or DEAD (default); ALL for every status") @QueryParam("status") @DefaultValue("DEAD") String status,
             @Parameter(description = "Only the deliveries of this alert") @QueryParam("alertId") String alertId,
             @Parameter(description = "At most this many, 1-100") @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(100) int limit) {
@@ -65,7 +65,7 @@ public class DeliveryResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "DELIVERY_NOT_DEAD: only dead deliveries can be retried",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<DeliveryView> retry(@PathParam("id") String id) {
+    public Uni<DeliveryView> retryDelivery(@PathParam("id") String id) {
         return deliveries.retry(caller.tenantId(), parseId(id, "id"));
     }
 

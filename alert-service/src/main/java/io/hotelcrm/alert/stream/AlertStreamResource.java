@@ -43,7 +43,7 @@ public class AlertStreamResource {
                     + "read GET /api/v1/alerts for earlier ones. Send the bearer token in the Authorization header "
                     + "(use a fetch-based SSE client; the browser EventSource cannot send headers).")
     @APIResponse(responseCode = "200", description = "The event stream")
-    public Multi<OutboundSseEvent> stream(@Context Sse sse) {
+    public Multi<OutboundSseEvent> streamAlerts(@Context Sse sse) {
         String tenant = caller.tenantId();
         Multi<OutboundSseEvent> alerts = stream.of(tenant).map(alert -> sse.newEventBuilder()
                 .name("alert").id(alert.id()).mediaType(MediaType.APPLICATION_JSON_TYPE)
