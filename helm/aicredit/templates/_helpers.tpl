@@ -31,9 +31,9 @@ app.kubernetes.io/instance: {{ $root.Release.Name }}
 
 {{/* All labels of one service's objects: (list $ "credit-service") */}}
 {{- define "aicredit.labels" -}}
-{{- $root := index . 0 -}}
+{{- $root := index . 0 -}}{{- $name := index . 1 -}}
 {{ include "aicredit.commonLabels" $root }}
-{{ include "aicredit.selectorLabels" . }}
+app.kubernetes.io/name: {{ $name }}
 app.kubernetes.io/component: service
 {{- end -}}
 

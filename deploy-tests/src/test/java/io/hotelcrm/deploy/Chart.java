@@ -3,7 +3,6 @@ package io.hotelcrm.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
@@ -27,7 +26,9 @@ final class Chart {
     /** The oldest Kubernetes the chart supports (sleep-less preStop, autoscaling/v2, policy/v1, seccomp). */
     static final String KUBE_VERSION = "1.25.0";
     static final List<String> SERVICES = List.of("credit-service", "ai-gateway-service", "billing-service", "alert-service");
-    static final YAMLMapper YAML = new YAMLMapper();
+    /** Refuses duplicate keys, as the Kubernetes API's strict decoding does. */
+    static final YAMLMapper YAML = YAMLMapper.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** Values files the chart is tested with: the defaults alone, and the defaults under the production file. */
@@ -109,7 +110,7 @@ final class Chart {
 
     static List<JsonNode> parse(String manifests) {
         List<JsonNode> objects = new ArrayList<>();
-        try (var parser = new YAMLFactory().createParser(manifests)) {
+        try (var parser = YAML.getFactory().createParser(manifests)) {
             Iterator<JsonNode> docs = YAML.readValues(parser, JsonNode.class);
             while (docs.hasNext()) {
                 JsonNode doc = docs.next();
