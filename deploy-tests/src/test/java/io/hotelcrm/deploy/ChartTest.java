@@ -211,6 +211,41 @@ class ChartTest {
     }
 
     @Test
+    void everyPublicPathOfEveryServiceIsRoutedToThatServiceAndNoInternalOne() throws Exception {
+        JsonNode ingress = ofKind(RENDERED.get(Values.DEFAULT), "Ingress").get(0);
+        Map<String, String> routes = new java.util.TreeMap<>();
+        ingress.path("spec").path("rules").get(0).path("http").path("paths")
+                .forEach(p -> routes.put(p.path("path").asText(), p.path("backend").path("service").path("name").asText()));
+        Pattern classPath = Pattern.compile("(?m)^@Path\\(\"([^\"]+)\"\\)");
+        int checked = 0;
+        for (String service : SERVICES) {
+            java.nio.file.Path sources = Repo.root().resolve(service + "/src/main/java");
+            List<java.nio.file.Path> files;
+            try (var walk = java.nio.file.Files.walk(sources)) {
+                files = walk.filter(f -> f.toString().endsWith(".java")).toList();
+            }
+            for (java.nio.file.Path file : files) {
+                var m = classPath.matcher(java.nio.file.Files.readString(file));
+                while (m.find()) {
+                    String path = m.group(1);
+                    // Prefix match on whole segments, longest first, as the Ingress' Prefix paths do
+                    String backend = routes.entrySet().stream()
+                            .filter(r -> path.equals(r.getKey()) || path.startsWith(r.getKey().endsWith("/") ? r.getKey() : r.getKey() + "/"))
+                            .max(java.util.Comparator.comparingInt(r -> r.getKey().length()))
+                            .map(Map.Entry::getValue).orElse(null);
+                    if (path.startsWith("/internal")) {
+                        assertThat(backend).as(path + " of " + service + " must not be routed").isNull();
+                    } else {
+                        assertThat(backend).as(path + " of " + service).isEqualTo("aicredit-" + service);
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertThat(checked).as("public resource classes found").isGreaterThan(10);
+    }
+
+    @Test
     void theGatewayCallsCreditServiceThroughItsService() {
         JsonNode gateway = deploymentOf(RENDERED.get(Values.DEFAULT), "ai-gateway-service");
         String url = env(gateway, "CREDIT_SERVICE_URL");
