@@ -90,8 +90,9 @@ Plain settings inline, credentials only as secretKeyRef.
   value: {{ $root.Values.logJson | quote }}
 - name: JAVA_OPTS_APPEND
   value: {{ $root.Values.podDefaults.javaOpts | quote }}
+{{- /* URLs of the services this one may call: those whose networkPolicy.clients list it */}}
 {{- range $peer, $var := dict "credit-service" "CREDIT_SERVICE_URL" "ai-gateway-service" "GATEWAY_SERVICE_URL" "billing-service" "BILLING_SERVICE_URL" }}
-{{- if ne $peer $name }}
+{{- if has $name (index $root.Values.networkPolicy.clients $peer | default list) }}
 - name: {{ $var }}
   value: {{ printf "http://%s:%v" (include "aicredit.fullname" (list $root $peer)) (index $root.Values.services $peer).port | quote }}
 {{- end }}

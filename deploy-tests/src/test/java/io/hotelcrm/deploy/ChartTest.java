@@ -245,6 +245,34 @@ class ChartTest {
         assertThat(checked).as("public resource classes found").isGreaterThan(10);
     }
 
+    @ParameterizedTest
+    @EnumSource(Values.class)
+    void everyVariableTheChartSetsIsOneTheServiceReads(Values values) throws Exception {
+        Pattern reference = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)");
+        Set<String> shared = new HashSet<>();
+        var platform = reference.matcher(java.nio.file.Files.readString(
+                Repo.root().resolve("platform/src/main/resources/META-INF/microprofile-config.properties")));
+        while (platform.find()) {
+            shared.add(platform.group(1));
+        }
+        for (JsonNode deployment : ofKind(RENDERED.get(values), "Deployment")) {
+            String service = selectedService(deployment);
+            Set<String> read = new HashSet<>(shared);
+            var m = reference.matcher(java.nio.file.Files.readString(
+                    Repo.root().resolve(service + "/src/main/resources/application.properties")));
+            while (m.find()) {
+                read.add(m.group(1));
+            }
+            for (JsonNode env : deployment.path("spec").path("template").path("spec").path("containers").get(0).path("env")) {
+                String var = env.path("name").asText();
+                // QUARKUS_* are Quarkus' own properties; JAVA_OPTS_APPEND is read by the image's run-java.sh
+                if (!var.startsWith("QUARKUS_") && !var.equals("JAVA_OPTS_APPEND")) {
+                    assertThat(read).as(service + " reads " + var).contains(var);
+                }
+            }
+        }
+    }
+
     @Test
     void theGatewayCallsCreditServiceThroughItsService() {
         JsonNode gateway = deploymentOf(RENDERED.get(Values.DEFAULT), "ai-gateway-service");
