@@ -10,6 +10,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,7 +30,12 @@ public class HoldSweeper {
     private final HoldService holds;
     private final GrantService grants;
     private final Clock clock;
+    /** A hold this long past its expiry should have been released by now: the sweeper is not keeping up. */
+    static final Duration OVERDUE_AFTER = Duration.ofMinutes(1);
+
     private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong overdue = new AtomicLong();
+    private final AtomicLong lastSuccess = new AtomicLong();
 
     public HoldSweeper(HoldService holds, GrantService grants, Clock clock, MeterRegistry registry) {
         this.holds = holds;
@@ -37,6 +43,12 @@ public class HoldSweeper {
         this.clock = clock;
         Gauge.builder("credit.holds.pending", pending, AtomicLong::get)
                 .description("Holds reserved and not yet captured or released").register(registry);
+        Gauge.builder("credit.holds.overdue", overdue, AtomicLong::get)
+                .description("Pending holds more than a minute past their timeout: the sweeper is not releasing them")
+                .register(registry);
+        Gauge.builder("credit.hold.sweeper.last.success.timestamp", lastSuccess, AtomicLong::get).baseUnit("seconds")
+                .description("When a sweep last completed (epoch seconds); stale means no replica sweeps")
+                .register(registry);
     }
 
     @Scheduled(every = "${credit.sweeper.interval}", delayed = "2s",
@@ -56,7 +68,10 @@ public class HoldSweeper {
                 .chain(this::expireHolds)
                 .call(this::expireGrants)
                 .call(() -> Panache.withSession(() -> CreditHold.count("status", HoldStatus.PENDING))
-                        .invoke(pending::set));
+                        .invoke(pending::set))
+                .call(() -> Panache.withSession(() -> CreditHold.count("status = ?1 and expiresAt <= ?2",
+                        HoldStatus.PENDING, clock.instant().minus(OVERDUE_AFTER))).invoke(overdue::set))
+                .invoke(() -> lastSuccess.set(clock.instant().getEpochSecond()));
     }
 
     private Uni<Integer> expireHolds(List<UUID> ids) {
