@@ -16,6 +16,7 @@ import io.hotelcrm.contracts.gateway.SecurityEventRaised;
 import io.hotelcrm.gateway.function.GatewayConfig;
 import io.hotelcrm.testsupport.EventRecorder;
 import io.hotelcrm.testsupport.JwtTestResource;
+import io.hotelcrm.testsupport.MutableClock;
 import io.hotelcrm.testsupport.TestJwt;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;

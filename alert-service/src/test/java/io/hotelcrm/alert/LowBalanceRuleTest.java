@@ -3,6 +3,7 @@ package io.hotelcrm.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hotelcrm.testsupport.JwtTestResource;
+import io.hotelcrm.testsupport.MutableClock;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;

@@ -19,6 +19,7 @@ import io.hotelcrm.contracts.credit.AutoPurchaseRequested;
 import io.hotelcrm.contracts.credit.BalanceLow;
 import io.hotelcrm.testsupport.EventRecorder;
 import io.hotelcrm.testsupport.JwtTestResource;
+import io.hotelcrm.testsupport.MutableClock;
 import io.hotelcrm.testsupport.TestEventProducer;
 import io.hotelcrm.testsupport.TestJwt;
 import io.quarkus.test.common.QuarkusTestResource;

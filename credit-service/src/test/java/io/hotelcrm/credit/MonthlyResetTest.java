@@ -15,6 +15,7 @@ import io.hotelcrm.credit.account.CreditAccount;
 import io.hotelcrm.credit.reset.ResetScheduler;
 import io.hotelcrm.credit.reset.ResetService;
 import io.hotelcrm.testsupport.JwtTestResource;
+import io.hotelcrm.testsupport.MutableClock;
 import io.hotelcrm.testsupport.TestJwt;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.common.QuarkusTestResource;

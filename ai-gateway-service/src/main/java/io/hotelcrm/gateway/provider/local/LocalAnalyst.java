@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hotelcrm.contracts.FunctionType;
-import io.hotelcrm.gateway.provider.AiEngine;
 import io.hotelcrm.gateway.provider.EngineRequest;
 import io.hotelcrm.gateway.provider.EngineResult;
 import io.hotelcrm.platform.problem.ApiException;
@@ -36,7 +35,7 @@ import java.util.function.ToDoubleFunction;
  * below 25 members). Units for the cost: rows sent.
  */
 @ApplicationScoped
-public class LocalAnalyst implements AiEngine {
+public class LocalAnalyst extends LocalEngine {
 
     static final int FULL_CONFIDENCE_MEMBERS = 25;
 
@@ -77,17 +76,8 @@ public class LocalAnalyst implements AiEngine {
     private final ObjectMapper json;
 
     public LocalAnalyst(ObjectMapper json) {
+        super(FunctionType.ANALYSIS);
         this.json = json;
-    }
-
-    @Override
-    public String provider() {
-        return "local";
-    }
-
-    @Override
-    public boolean supports(FunctionType function) {
-        return function == FunctionType.ANALYSIS;
     }
 
     @Override

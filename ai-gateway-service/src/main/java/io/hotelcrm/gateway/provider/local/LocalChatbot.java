@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hotelcrm.contracts.FunctionType;
 import io.hotelcrm.gateway.faq.FaqEntry;
 import io.hotelcrm.gateway.faq.FaqSearch;
-import io.hotelcrm.gateway.provider.AiEngine;
 import io.hotelcrm.gateway.provider.EngineRequest;
 import io.hotelcrm.gateway.provider.EngineResult;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -18,7 +17,7 @@ import java.util.List;
  * bigrams), offline and without a key. A question unlike every entry gets an honest "not found".
  */
 @ApplicationScoped
-public class LocalChatbot implements AiEngine {
+public class LocalChatbot extends LocalEngine {
 
     static final String NOT_FOUND = "申し訳ございません。該当するご案内が見つかりませんでした。フロントまでお問い合わせください。";
 
@@ -26,18 +25,9 @@ public class LocalChatbot implements AiEngine {
     private final FaqSearch search;
 
     public LocalChatbot(ObjectMapper json, FaqSearch search) {
+        super(FunctionType.CHATBOT);
         this.json = json;
         this.search = search;
-    }
-
-    @Override
-    public String provider() {
-        return "local";
-    }
-
-    @Override
-    public boolean supports(FunctionType function) {
-        return function == FunctionType.CHATBOT;
     }
 
     @Override

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hotelcrm.contracts.FunctionType;
-import io.hotelcrm.gateway.provider.AiEngine;
 import io.hotelcrm.gateway.provider.EngineRequest;
 import io.hotelcrm.gateway.provider.EngineResult;
 import io.hotelcrm.platform.problem.ApiException;
@@ -24,7 +23,7 @@ import java.util.Locale;
  * {@code {"series":[{"date":"2026-11-01","value":72.0},...], "horizon":7}} (at least 14 daily points).
  */
 @ApplicationScoped
-public class LocalForecaster implements AiEngine {
+public class LocalForecaster extends LocalEngine {
 
     static final int MIN_POINTS = 14;
     static final int MAX_HORIZON = 90;
@@ -32,17 +31,8 @@ public class LocalForecaster implements AiEngine {
     private final ObjectMapper json;
 
     public LocalForecaster(ObjectMapper json) {
+        super(FunctionType.PREDICTION);
         this.json = json;
-    }
-
-    @Override
-    public String provider() {
-        return "local";
-    }
-
-    @Override
-    public boolean supports(FunctionType function) {
-        return function == FunctionType.PREDICTION;
     }
 
     @Override

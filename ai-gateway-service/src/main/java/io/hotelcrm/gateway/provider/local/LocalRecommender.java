@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hotelcrm.contracts.FunctionType;
-import io.hotelcrm.gateway.provider.AiEngine;
 import io.hotelcrm.gateway.provider.EngineRequest;
 import io.hotelcrm.gateway.provider.EngineResult;
 import io.hotelcrm.platform.problem.ApiException;
@@ -36,7 +35,7 @@ import java.util.TreeMap;
  * item: the other items by cosine over the guests who had them. Units for the cost: rows of history.
  */
 @ApplicationScoped
-public class LocalRecommender implements AiEngine {
+public class LocalRecommender extends LocalEngine {
 
     static final int NEIGHBOURS = 10;
     static final int MAX_LIMIT = 20;
@@ -44,17 +43,8 @@ public class LocalRecommender implements AiEngine {
     private final ObjectMapper json;
 
     public LocalRecommender(ObjectMapper json) {
+        super(FunctionType.RECOMMENDATION);
         this.json = json;
-    }
-
-    @Override
-    public String provider() {
-        return "local";
-    }
-
-    @Override
-    public boolean supports(FunctionType function) {
-        return function == FunctionType.RECOMMENDATION;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.hotelcrm.alert;
+package io.hotelcrm.testsupport;
 
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -8,8 +8,9 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * TEST clock: replaces the platform's @DefaultBean system clock in this module's tests. It follows the
- * system clock until a test pins it, and tests that pin it reset it afterwards.
+ * TEST clock: replaces the platform's @DefaultBean system clock in the tests of every service (this module
+ * is Jandex-indexed, so Quarkus finds the bean). It follows the system clock until a test pins it, and
+ * tests that pin it reset it afterwards.
  */
 @Singleton
 public class MutableClock extends Clock {

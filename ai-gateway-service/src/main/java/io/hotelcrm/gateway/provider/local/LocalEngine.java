@@ -1,0 +1,25 @@
+package io.hotelcrm.gateway.provider.local;
+
+import io.hotelcrm.contracts.FunctionType;
+import io.hotelcrm.gateway.provider.AiEngine;
+import io.hotelcrm.gateway.provider.EngineRouter;
+
+/** A built-in engine: serves one function, offline, without a key. */
+abstract class LocalEngine implements AiEngine {
+
+    private final FunctionType function;
+
+    protected LocalEngine(FunctionType function) {
+        this.function = function;
+    }
+
+    @Override
+    public String provider() {
+        return EngineRouter.LOCAL;
+    }
+
+    @Override
+    public boolean supports(FunctionType requested) {
+        return requested == function;
+    }
+}
