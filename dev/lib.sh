@@ -39,6 +39,8 @@ ensure_packages() {
   command -v curl >/dev/null || missing+=(curl)
   # promtool checks and unit-tests the chart's Prometheus rules (deploy-tests)
   command -v promtool >/dev/null || missing+=(prometheus)
+  # the gateway's tests run the official openai npm client against it
+  command -v npm >/dev/null || missing+=(nodejs npm)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     as_root apt-get update -qq
