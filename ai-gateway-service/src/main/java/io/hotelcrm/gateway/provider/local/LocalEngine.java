@@ -13,6 +13,11 @@ abstract class LocalEngine implements AiEngine {
         this.function = function;
     }
 
+    /** For the client proxies of the application-scoped engines only (CDI needs a no-args constructor). */
+    protected LocalEngine() {
+        this(null);
+    }
+
     @Override
     public String provider() {
         return EngineRouter.LOCAL;
