@@ -13,7 +13,6 @@ import io.restassured.path.json.JsonPath;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -44,8 +43,8 @@ class BillingFlowIT {
         stripe = StripeStub.start();
         Path publicKey = Path.of("target/jwt-public-billing.pem");
         Files.writeString(publicKey, TestJwt.publicKeyPem()); // test-only key pair of this JVM
-        credit = ServiceProcess.start("credit-service", env("credit", publicKey));
-        Map<String, String> billingEnv = env("billing", publicKey);
+        credit = ServiceProcess.start("credit-service", ServiceEnv.of("credit-service", kafka, publicKey));
+        Map<String, String> billingEnv = ServiceEnv.of("billing-service", kafka, publicKey);
         billingEnv.put("STRIPE_API_BASE", stripe.baseUrl());
         billingEnv.put("STRIPE_API_KEY", StripeStub.TEST_API_KEY);
         billingEnv.put("STRIPE_WEBHOOK_SECRET", stripe.webhookSecret());
@@ -58,17 +57,6 @@ class BillingFlowIT {
         credit.awaitReady(STARTUP);
         billing.awaitReady(STARTUP);
         stripe.sendWebhooksTo(billing.baseUrl() + "/webhook/stripe");
-    }
-
-    private static Map<String, String> env(String db, Path publicKey) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("DB_NAME", db + "_test");
-        env.put("DB_USER", db);
-        env.put("DB_PASSWORD", db);
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put("JWT_PUBLIC_KEY_LOCATION", publicKey.toAbsolutePath().toString());
-        env.put("JWT_ISSUER", TestJwt.ISSUER);
-        return env;
     }
 
     @AfterAll

@@ -44,9 +44,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 class MetricsContractIT {
 
     private static final Duration STARTUP = Duration.ofSeconds(120);
-    private static final Map<String, String> DATABASES = Map.of(
-            "credit-service", "credit", "ai-gateway-service", "gateway",
-            "billing-service", "billing", "alert-service", "alert");
     private static final Map<String, String> PUBLIC_PATHS = Map.of(
             "credit-service", "/api/v1/credits/balance",
             "ai-gateway-service", "/api/v1/ai/functions",
@@ -73,14 +70,7 @@ class MetricsContractIT {
                 + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(Base64.getDecoder().decode(TestJwt.privateKeyBase64()))
                 + "\n-----END PRIVATE KEY-----\n");
         for (String name : List.of("credit-service", "ai-gateway-service", "billing-service", "alert-service")) {
-            String db = DATABASES.get(name) + "_test";
-            Map<String, String> env = new LinkedHashMap<>();
-            env.put("DB_NAME", db);
-            env.put("DB_USER", DATABASES.get(name));
-            env.put("DB_PASSWORD", DATABASES.get(name));
-            env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-            env.put("JWT_PUBLIC_KEY_LOCATION", publicKey.toAbsolutePath().toString());
-            env.put("JWT_ISSUER", TestJwt.ISSUER);
+            Map<String, String> env = ServiceEnv.of(name, kafka, publicKey);
             peerUrls(env);
             if (name.equals("ai-gateway-service")) {
                 env.put("JWT_SIGNING_KEY_LOCATION", signingKey.toAbsolutePath().toString());

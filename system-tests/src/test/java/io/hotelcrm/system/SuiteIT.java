@@ -33,9 +33,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 class SuiteIT {
 
     private static final Duration STARTUP = Duration.ofSeconds(120);
-    private static final Map<String, String> DATABASES = Map.of(
-            "credit-service", "credit", "ai-gateway-service", "gateway",
-            "billing-service", "billing", "alert-service", "alert");
 
     static LocalBroker kafka;
     static final Map<String, ServiceProcess> services = new LinkedHashMap<>();
@@ -46,14 +43,7 @@ class SuiteIT {
         Path publicKey = Path.of("target/jwt-public.pem");
         Files.writeString(publicKey, TestJwt.publicKeyPem()); // test-only key pair of this JVM
         for (String name : List.of("credit-service", "ai-gateway-service", "billing-service", "alert-service")) {
-            String db = DATABASES.get(name) + "_test";
-            Map<String, String> env = new LinkedHashMap<>();
-            env.put("DB_NAME", db);
-            env.put("DB_USER", DATABASES.get(name));
-            env.put("DB_PASSWORD", DATABASES.get(name));
-            env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-            env.put("JWT_PUBLIC_KEY_LOCATION", publicKey.toAbsolutePath().toString());
-            env.put("JWT_ISSUER", TestJwt.ISSUER);
+            Map<String, String> env = ServiceEnv.of(name, kafka, publicKey);
             services.put(name, ServiceProcess.start(name, env));
         }
         for (ServiceProcess service : services.values()) {

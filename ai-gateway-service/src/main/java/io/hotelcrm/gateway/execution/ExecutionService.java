@@ -19,6 +19,7 @@ import io.hotelcrm.gateway.provider.EngineRouter;
 import io.hotelcrm.gateway.provider.ProviderRateLimitedException;
 import io.hotelcrm.platform.idempotency.RequestHash;
 import io.hotelcrm.platform.outbox.Outbox;
+import io.hotelcrm.platform.persistence.Constraints;
 import io.hotelcrm.platform.problem.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -122,7 +123,7 @@ public class ExecutionService {
         e.model = clean.model();
         e.createdAt = clock.instant();
         return Panache.withTransaction(() -> e.persist().replaceWith(e))
-                .onFailure(t -> key != null && isUniqueViolation(t))
+                .onFailure(t -> key != null && Constraints.isUniqueViolation(t))
                 .transform(t -> ApiException.conflict("EXECUTION_IN_PROGRESS",
                         "An execution with this Idempotency-Key is already running"));
     }
@@ -227,14 +228,5 @@ public class ExecutionService {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static boolean isUniqueViolation(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof org.hibernate.exception.ConstraintViolationException) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -1,5 +1,6 @@
 package io.hotelcrm.alert.log;
 
+import io.hotelcrm.platform.paging.PageCursor;
 import io.hotelcrm.platform.problem.ApiException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Parameters;
@@ -35,7 +36,7 @@ public class AlertLogService {
     }
 
     /** The tenant's alerts, newest first, keyset-paged. */
-    public Uni<AlertView.Page> page(String tenantId, AlertType type, Boolean acknowledged, AlertCursor after, int limit) {
+    public Uni<AlertView.Page> page(String tenantId, AlertType type, Boolean acknowledged, PageCursor after, int limit) {
         StringBuilder query = new StringBuilder("tenantId = :tenant");
         Parameters params = Parameters.with("tenant", tenantId);
         if (type != null) {
@@ -47,7 +48,7 @@ public class AlertLogService {
         }
         if (after != null) {
             query.append(" and (createdAt < :at or (createdAt = :at and id < :id))");
-            params.and("at", after.createdAt()).and("id", after.id());
+            params.and("at", after.at()).and("id", after.id());
         }
         query.append(" order by createdAt desc, id desc");
         return Panache.withSession(() -> AlertEntry.<AlertEntry>find(query.toString(), params)
@@ -55,7 +56,7 @@ public class AlertLogService {
                 .map(rows -> {
                     boolean more = rows.size() > limit;
                     List<AlertEntry> shown = more ? rows.subList(0, limit) : rows;
-                    String next = more ? AlertCursor.of(shown.get(shown.size() - 1)).encode() : null;
+                    String next = more ? new PageCursor(shown.get(shown.size() - 1).createdAt, shown.get(shown.size() - 1).id).encode() : null;
                     return new AlertView.Page(shown.stream().map(AlertView::of).toList(), next);
                 });
     }

@@ -1,5 +1,6 @@
 package io.hotelcrm.alert.log;
 
+import io.hotelcrm.platform.paging.PageCursor;
 import io.hotelcrm.platform.problem.ApiException;
 import io.hotelcrm.platform.problem.Problem;
 import io.hotelcrm.platform.security.Caller;
@@ -53,7 +54,7 @@ public class AlertResource {
             @Parameter(description = "Page size, 1-100") @QueryParam("limit") @DefaultValue("20") @Min(1) @Max(100) int limit,
             @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor) {
         AlertType alertType = type == null ? null : parseType(type);
-        AlertCursor after = cursor == null ? null : AlertCursor.decode(cursor);
+        PageCursor after = cursor == null ? null : PageCursor.decode(cursor);
         return alerts.page(caller.tenantId(), alertType, acknowledged, after, limit);
     }
 

@@ -2,6 +2,7 @@ package io.hotelcrm.billing.purchase;
 
 import io.hotelcrm.billing.purchase.PurchaseViews.PurchasePage;
 import io.hotelcrm.billing.purchase.PurchaseViews.PurchaseSummary;
+import io.hotelcrm.platform.paging.PageCursor;
 import io.hotelcrm.platform.problem.ApiException;
 import io.hotelcrm.platform.security.Caller;
 import io.hotelcrm.platform.security.Roles;
@@ -16,11 +17,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
-import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -49,7 +46,7 @@ public class PurchaseListResource {
         String query = "tenantId = ?1";
         Object[] params = {tenant};
         if (cursor != null) {
-            Cursor c = Cursor.decode(cursor);
+            PageCursor c = PageCursor.decode(cursor);
             query += " and (createdAt < ?2 or (createdAt = ?2 and id < ?3))";
             params = new Object[] {tenant, c.at(), c.id()};
         }
@@ -58,24 +55,8 @@ public class PurchaseListResource {
         return Panache.withSession(() -> Purchase.<Purchase>find(q, p).page(0, limit + 1).list()).map(rows -> {
             boolean more = rows.size() > limit;
             List<Purchase> shown = more ? rows.subList(0, limit) : rows;
-            String next = more ? new Cursor(shown.get(limit - 1).createdAt, shown.get(limit - 1).id).encode() : null;
+            String next = more ? new PageCursor(shown.get(limit - 1).createdAt, shown.get(limit - 1).id).encode() : null;
             return new PurchasePage(shown.stream().map(PurchaseSummary::of).toList(), next);
         });
-    }
-
-    record Cursor(Instant at, UUID id) {
-        String encode() {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString((at + "|" + id).getBytes(StandardCharsets.UTF_8));
-        }
-
-        static Cursor decode(String cursor) {
-            try {
-                String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-                int bar = raw.indexOf('|');
-                return new Cursor(Instant.parse(raw.substring(0, bar)), UUID.fromString(raw.substring(bar + 1)));
-            } catch (RuntimeException e) {
-                throw ApiException.validation("cursor is not one this API issued");
-            }
-        }
     }
 }

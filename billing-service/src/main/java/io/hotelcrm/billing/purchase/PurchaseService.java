@@ -10,6 +10,7 @@ import io.hotelcrm.billing.purchase.PurchaseViews.PurchasePart;
 import io.hotelcrm.billing.purchase.PurchaseViews.PurchaseRequest;
 import io.hotelcrm.billing.purchase.PurchaseViews.PurchaseResponse;
 import io.hotelcrm.platform.idempotency.RequestHash;
+import io.hotelcrm.platform.persistence.Constraints;
 import io.hotelcrm.platform.problem.ApiException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -95,7 +96,7 @@ public class PurchaseService {
         p.paymentMethodId = pm;
         return Panache.withTransaction(p::persist).replaceWith(p)
                 // Two first requests with one key at once: the loser answers the winner's purchase.
-                .onFailure(PurchaseService::isUniqueViolation).recoverWithUni(() -> Panache.withSession(() ->
+                .onFailure(Constraints::isUniqueViolation).recoverWithUni(() -> Panache.withSession(() ->
                         Purchase.<Purchase>find("tenantId = ?1 and idempotencyKey = ?2", tenant, key).firstResult()));
     }
 
@@ -171,16 +172,5 @@ public class PurchaseService {
             case "insufficient_funds" -> "カードの利用可能額が不足しています。";
             default -> "決済に失敗しました。";
         };
-    }
-
-    static boolean isUniqueViolation(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof org.hibernate.exception.ConstraintViolationException
-                    || String.valueOf(t.getMessage()).contains("23505")
-                    || String.valueOf(t.getMessage()).contains("duplicate key")) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -3,6 +3,7 @@ package io.hotelcrm.credit.account;
 import io.hotelcrm.credit.reset.ResetService;
 import io.hotelcrm.credit.plan.CreditConfig;
 import io.hotelcrm.credit.plan.PlanType;
+import io.hotelcrm.platform.persistence.Constraints;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,7 +11,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.UUID;
-import org.hibernate.exception.ConstraintViolationException;
 
 /** Opens accounts on first use, with the plan's free credits for the current month. */
 @ApplicationScoped
@@ -33,7 +33,7 @@ public class AccountService {
     public Uni<CreditAccount> accountOf(String tenantId) {
         return Panache.withTransaction(() -> CreditAccount.findByTenant(tenantId)
                         .chain(found -> found != null ? Uni.createFrom().item(found) : open(tenantId)))
-                .onFailure(AccountService::isUniqueViolation).retry().atMost(2);
+                .onFailure(Constraints::isUniqueViolation).retry().atMost(2);
     }
 
     private Uni<CreditAccount> open(String tenantId) {
@@ -52,14 +52,5 @@ public class AccountService {
         account.updatedAt = now;
         // The opening month's free credits are that month's reset, so the scheduler never grants them twice.
         return account.persistAndFlush().chain(() -> resets.resetLocked(account, false)).replaceWith(account);
-    }
-
-    private static boolean isUniqueViolation(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof ConstraintViolationException) {
-                return true;
-            }
-        }
-        return false;
     }
 }

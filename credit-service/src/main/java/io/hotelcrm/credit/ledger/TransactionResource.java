@@ -2,6 +2,7 @@ package io.hotelcrm.credit.ledger;
 
 import io.hotelcrm.contracts.FunctionType;
 import io.hotelcrm.credit.account.AccountService;
+import io.hotelcrm.platform.paging.PageCursor;
 import io.hotelcrm.platform.problem.ApiException;
 import io.hotelcrm.platform.security.Caller;
 import io.hotelcrm.platform.security.Roles;
@@ -17,11 +18,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
-import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -91,7 +89,7 @@ public class TransactionResource {
             p.and("to", instant("to", to));
         }
         if (cursor != null) {
-            Cursor c = Cursor.decode(cursor);
+            PageCursor c = PageCursor.decode(cursor);
             q.append(" and (createdAt < :at or (createdAt = :at and id < :id))");
             p.and("at", c.at()).and("id", c.id());
         }
@@ -102,7 +100,7 @@ public class TransactionResource {
                 .map(rows -> {
                     boolean more = rows.size() > limit;
                     List<LedgerTransaction> shown = more ? rows.subList(0, limit) : rows;
-                    String next = more ? new Cursor(shown.get(limit - 1).createdAt, shown.get(limit - 1).id).encode() : null;
+                    String next = more ? new PageCursor(shown.get(limit - 1).createdAt, shown.get(limit - 1).id).encode() : null;
                     return new Page(shown.stream().map(TransactionView::of).toList(), next);
                 });
     }
@@ -112,23 +110,6 @@ public class TransactionResource {
             return Instant.parse(value);
         } catch (RuntimeException e) {
             throw ApiException.validation(name + " must be an ISO-8601 instant such as 2026-11-01T00:00:00Z");
-        }
-    }
-
-    record Cursor(Instant at, UUID id) {
-        String encode() {
-            return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString((at + "|" + id).getBytes(StandardCharsets.UTF_8));
-        }
-
-        static Cursor decode(String cursor) {
-            try {
-                String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-                int bar = raw.indexOf('|');
-                return new Cursor(Instant.parse(raw.substring(0, bar)), UUID.fromString(raw.substring(bar + 1)));
-            } catch (RuntimeException e) {
-                throw ApiException.validation("cursor is not one this API issued");
-            }
         }
     }
 }

@@ -1,0 +1,31 @@
+package io.hotelcrm.system;
+
+import io.hotelcrm.testsupport.LocalBroker;
+import io.hotelcrm.testsupport.TestJwt;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The environment a packaged service needs to run against the test stack: its test database, a broker, the test JWT key. */
+final class ServiceEnv {
+
+    private static final Map<String, String> DATABASES = Map.of(
+            "credit-service", "credit", "ai-gateway-service", "gateway",
+            "billing-service", "billing", "alert-service", "alert");
+
+    private ServiceEnv() {
+    }
+
+    /** A mutable map, so a test can add what only it needs. */
+    static Map<String, String> of(String service, LocalBroker kafka, Path publicKey) {
+        String db = DATABASES.get(service);
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("DB_NAME", db + "_test");
+        env.put("DB_USER", db);
+        env.put("DB_PASSWORD", db);
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("JWT_PUBLIC_KEY_LOCATION", publicKey.toAbsolutePath().toString());
+        env.put("JWT_ISSUER", TestJwt.ISSUER);
+        return env;
+    }
+}
