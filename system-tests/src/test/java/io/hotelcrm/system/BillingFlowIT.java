@@ -48,11 +48,6 @@ class BillingFlowIT {
         billingEnv.put("STRIPE_API_BASE", stripe.baseUrl());
         billingEnv.put("STRIPE_API_KEY", StripeStub.TEST_API_KEY);
         billingEnv.put("STRIPE_WEBHOOK_SECRET", stripe.webhookSecret());
-        // billing_test may remember a tax rate made at an earlier stub (the module tests'); this stub is new.
-        billingEnv.put("STRIPE_TAX_RATE_ID", given().baseUri(stripe.baseUrl()).auth().oauth2(StripeStub.TEST_API_KEY)
-                .contentType("application/x-www-form-urlencoded; charset=UTF-8")
-                .formParams(Map.of("display_name", "消費税", "percentage", "10", "inclusive", "false", "country", "JP"))
-                .post("/v1/tax_rates").then().statusCode(200).extract().path("id"));
         billing = ServiceProcess.start("billing-service", billingEnv);
         credit.awaitReady(STARTUP);
         billing.awaitReady(STARTUP);

@@ -1,5 +1,6 @@
 package io.hotelcrm.billing.purchase;
 
+import com.stripe.exception.InvalidRequestException;
 import com.stripe.param.TaxRateCreateParams;
 import io.hotelcrm.billing.BillingConfig;
 import io.hotelcrm.billing.stripe.StripeCalls;
@@ -10,7 +11,7 @@ import java.math.BigDecimal;
 
 /**
  * The Stripe TaxRate for Japanese consumption tax, shown on every invoice: the configured one, or one made
- * once at Stripe and remembered in {@code stripe_reference}.
+ * once at Stripe and remembered in {@code stripe_reference} (re-made if Stripe no longer knows it).
  */
 @ApplicationScoped
 public class TaxRates {
@@ -29,18 +30,32 @@ public class TaxRates {
         if (cached != null) {
             return Uni.createFrom().item(cached);
         }
+        String name = "consumption_tax_" + config.consumptionTaxPercent();
+        // A remembered id is checked once per process: after a switch of Stripe account or mode it names
+        // nothing, and every invoice would be refused.
+        return stored(name).chain(id -> id == null ? create(name)
+                        : existsAtStripe(id).chain(exists -> exists ? Uni.createFrom().item(id) : create(name)))
+                .invoke(id -> cached = id);
+    }
+
+    private Uni<Boolean> existsAtStripe(String id) {
+        return stripe.call("tax_rates.retrieve", null, (s, o) -> s.taxRates().retrieve(id, o))
+                .map(rate -> true)
+                .onFailure(e -> e instanceof InvalidRequestException invalid && "resource_missing".equals(invalid.getCode()))
+                .recoverWithItem(false);
+    }
+
+    private Uni<String> create(String name) {
         int percent = config.consumptionTaxPercent();
-        String name = "consumption_tax_" + percent;
-        return stored(name).chain(id -> id != null ? Uni.createFrom().item(id)
-                : stripe.call("tax_rates.create", "tax-rate-" + name, (s, o) -> s.taxRates().create(
+        return stripe.call("tax_rates.create", "tax-rate-" + name, (s, o) -> s.taxRates().create(
                         TaxRateCreateParams.builder().setDisplayName("消費税").setDescription("消費税 " + percent + "%")
                                 .setPercentage(BigDecimal.valueOf(percent)).setInclusive(false).setCountry("JP")
                                 .setTaxType(TaxRateCreateParams.TaxType.JCT).build(), o))
-                        .chain(rate -> Panache.withTransaction(() -> Panache.getSession().chain(s -> s.createNativeQuery(
-                                        "insert into stripe_reference (name, stripe_id) values (?1, ?2) on conflict do nothing")
-                                .setParameter(1, name).setParameter(2, rate.getId()).executeUpdate())))
-                        .chain(() -> stored(name)))
-                .invoke(id -> cached = id);
+                .chain(rate -> Panache.withTransaction(() -> Panache.getSession().chain(s -> s.createNativeQuery(
+                                "insert into stripe_reference (name, stripe_id) values (?1, ?2) "
+                                        + "on conflict (name) do update set stripe_id = excluded.stripe_id")
+                        .setParameter(1, name).setParameter(2, rate.getId()).executeUpdate())))
+                .chain(() -> stored(name));
     }
 
     private Uni<String> stored(String name) {
