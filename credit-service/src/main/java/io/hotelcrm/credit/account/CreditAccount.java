@@ -8,12 +8,14 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A tenant's credit account: one per tenant, opened on first use. */
+/**
+ * A tenant's credit account: one per tenant, opened on first use. Read here; changed only by the
+ * ledger ({@code io.hotelcrm.credit.ledger.Ledger}), which reads it under its row lock.
+ */
 @Entity
 @Table(name = "ai_credit_accounts")
 public class CreditAccount extends PanacheEntityBase {
@@ -78,6 +80,10 @@ public class CreditAccount extends PanacheEntityBase {
     @Column(name = "pending_plan_type")
     public PlanType pendingPlanType;
 
+    /** The tenant-local month (e.g. 2026-12) whose free credits the account last received. */
+    @Column(name = "reset_month")
+    public String resetMonth;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
@@ -95,12 +101,4 @@ public class CreditAccount extends PanacheEntityBase {
         return find("tenantId", tenantId).firstResult();
     }
 
-    /** Reads the account row with a row lock: every balance change goes through this or {@link #lock}. */
-    public static Uni<CreditAccount> lockByTenant(String tenantId) {
-        return find("tenantId", tenantId).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
-    }
-
-    public static Uni<CreditAccount> lock(UUID id) {
-        return findById(id, LockModeType.PESSIMISTIC_WRITE);
-    }
 }

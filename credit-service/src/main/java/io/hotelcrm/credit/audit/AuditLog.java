@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hotelcrm.credit.account.CreditAccount;
 import io.hotelcrm.credit.ledger.LedgerTransaction;
 import io.hotelcrm.platform.logging.RequestIds;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -29,8 +28,9 @@ public class AuditLog {
         this.clock = clock;
     }
 
-    /** Records a ledger entry with the balance before and after it. */
-    public Uni<Void> creditTransaction(CreditAccount account, LedgerTransaction tx, long balanceBefore) {
+    /** The audit row of a ledger entry, with the balance before and after it (written by the ledger's batch). */
+    public SystemEvent creditTransactionRow(CreditAccount account, LedgerTransaction tx, long balanceBefore,
+                                            String requestId) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("transaction_type", tx.type.name());
         data.put("credits_amount", tx.creditsAmount);
@@ -39,19 +39,25 @@ public class AuditLog {
         data.put("cost_per_credit", tx.costPerCredit);
         data.put("total_cost", tx.totalCostYen);
         data.put("reference_id", tx.referenceId);
-        return write(account.tenantId, tx.userId, CREDIT_TRANSACTION, "ai_credit_transaction", tx.id.toString(),
+        return row(account.tenantId, tx.userId, CREDIT_TRANSACTION, "ai_credit_transaction", tx.id.toString(),
                 tx.type.name(), data, Map.of("balance", balanceBefore),
-                Map.of("balance", account.currentBalance, "held", account.heldCredits));
+                Map.of("balance", account.currentBalance, "held", account.heldCredits), requestId);
     }
 
-    /** Records a change of settings or another security-relevant action by a person. */
-    public Uni<Void> action(String tenantId, String userId, String eventType, String entityType, String entityId,
-                            String action, Object before, Object after) {
-        return write(tenantId, userId, eventType, entityType, entityId, action, null, before, after);
+    /** The audit row of a settings change made inside a ledger batch. */
+    public SystemEvent actionRow(String tenantId, String userId, String eventType, String entityType, String entityId,
+                                 String action, Object before, Object after, String requestId) {
+        return row(tenantId, userId, eventType, entityType, entityId, action, null, before, after, requestId);
     }
 
-    private Uni<Void> write(String tenantId, String userId, String eventType, String entityType, String entityId,
-                            String action, Object data, Object before, Object after) {
+    /** The request id of the caller, to be handed to a ledger op (its batch runs outside the request). */
+    public static String currentRequestId() {
+        Object requestId = MDC.get(RequestIds.MDC_REQUEST_ID);
+        return requestId == null ? null : requestId.toString();
+    }
+
+    private SystemEvent row(String tenantId, String userId, String eventType, String entityType, String entityId,
+                            String action, Object data, Object before, Object after, String requestId) {
         SystemEvent e = new SystemEvent();
         e.id = UUID.randomUUID();
         e.tenantId = tenantId;
@@ -64,10 +70,9 @@ public class AuditLog {
         e.eventData = toJson(data);
         e.beforeData = toJson(before);
         e.afterData = toJson(after);
-        Object requestId = MDC.get(RequestIds.MDC_REQUEST_ID);
-        e.requestId = requestId == null ? null : requestId.toString();
+        e.requestId = requestId;
         e.occurredAt = clock.instant();
-        return e.persist().replaceWithVoid();
+        return e;
     }
 
     private String toJson(Object value) {

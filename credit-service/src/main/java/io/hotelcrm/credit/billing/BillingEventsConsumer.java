@@ -6,39 +6,67 @@ import io.hotelcrm.contracts.billing.PaymentFailed;
 import io.hotelcrm.contracts.billing.PaymentRefunded;
 import io.hotelcrm.contracts.billing.PaymentSucceeded;
 import io.hotelcrm.contracts.billing.PlanChanged;
+import io.hotelcrm.credit.grant.GrantSource;
+import io.hotelcrm.credit.ledger.Ledger;
+import io.hotelcrm.credit.ledger.LedgerOp;
+import io.hotelcrm.credit.ledger.TransactionType;
+import io.hotelcrm.credit.plan.PlanType;
+import io.hotelcrm.platform.idempotency.RequestHash;
 import io.hotelcrm.platform.inbox.Inbox;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** Applies billing-service's events to the ledger, each exactly once (platform inbox). */
+/**
+ * Applies billing-service's events to the ledger, each exactly once: the inbox mark is written in the
+ * ledger's transaction, under the account's lock, together with the effect.
+ */
 @ApplicationScoped
 public class BillingEventsConsumer {
 
     static final String CONSUMER = "credit-service/billing-events";
 
     private final Inbox inbox;
-    private final PaymentEffects payments;
-    private final PlanChanges plans;
+    private final Ledger ledger;
 
-    public BillingEventsConsumer(Inbox inbox, PaymentEffects payments, PlanChanges plans) {
+    public BillingEventsConsumer(Inbox inbox, Ledger ledger) {
         this.inbox = inbox;
-        this.payments = payments;
-        this.plans = plans;
+        this.ledger = ledger;
     }
 
     @Incoming("billing-events")
     public Uni<Void> consume(String record) {
-        return inbox.consume(CONSUMER, record, this::apply);
+        return inbox.consumeInOwnTransaction(CONSUMER, record, this::apply);
     }
 
-    private Uni<Void> apply(EventEnvelope e) {
-        return switch (EventType.valueOf(e.type())) {
-            case PaymentSucceeded -> payments.succeeded(e.tenantId(), e.dataAs(EventType.PaymentSucceeded, PaymentSucceeded.class));
-            case PaymentFailed -> payments.failed(e.tenantId(), e.dataAs(EventType.PaymentFailed, PaymentFailed.class));
-            case PaymentRefunded -> payments.refunded(e.tenantId(), e.dataAs(EventType.PaymentRefunded, PaymentRefunded.class));
-            case PlanChanged -> plans.changePlan(e.tenantId(), e.dataAs(EventType.PlanChanged, PlanChanged.class));
-            default -> Uni.createFrom().voidItem();
+    private Uni<Boolean> apply(EventEnvelope e, Inbox.Mark mark) {
+        LedgerOp op = switch (EventType.valueOf(e.type())) {
+            case PaymentSucceeded -> paid(e.tenantId(), e.dataAs(EventType.PaymentSucceeded, PaymentSucceeded.class), mark);
+            case PaymentFailed -> new LedgerOp.PaymentFailed(e.tenantId(),
+                    e.dataAs(EventType.PaymentFailed, PaymentFailed.class).autoPurchaseRequestId(), mark);
+            case PaymentRefunded -> refunded(e.tenantId(), e.dataAs(EventType.PaymentRefunded, PaymentRefunded.class), mark);
+            case PlanChanged -> planChanged(e.tenantId(), e.dataAs(EventType.PlanChanged, PlanChanged.class), mark);
+            default -> null;
         };
+        return op == null ? Uni.createFrom().item(Boolean.FALSE) : ledger.submitOnce(op);
+    }
+
+    /** A paid purchase becomes a PURCHASE grant, once per payment id whatever the delivery count. */
+    private static LedgerOp paid(String tenantId, PaymentSucceeded paid, Inbox.Mark mark) {
+        String key = "payment:" + paid.paymentId();
+        return new LedgerOp.Grant(tenantId, GrantSource.PURCHASE, paid.credits(), null, paid.paymentId(),
+                TransactionType.PURCHASE, key, RequestHash.of("payment", paid.paymentId(), paid.credits()), null,
+                "クレジット購入 " + paid.credits() + " クレジット (" + paid.method() + ")", paid.autoPurchaseRequestId(), mark);
+    }
+
+    /** Claws back what is left of the refunded purchase; credits already spent stay spent. */
+    private static LedgerOp refunded(String tenantId, PaymentRefunded refund, Inbox.Mark mark) {
+        return new LedgerOp.Refund(tenantId, refund.paymentId(), refund.credits(), "refund:" + refund.refundId(),
+                "返金によるクレジット取消 (" + refund.paymentId() + ")", mark);
+    }
+
+    private static LedgerOp planChanged(String tenantId, PlanChanged change, Inbox.Mark mark) {
+        return new LedgerOp.ChangePlan(tenantId, PlanType.valueOf(change.newPlan()), change.previousPlan(),
+                change.effectiveAt(), mark);
     }
 }

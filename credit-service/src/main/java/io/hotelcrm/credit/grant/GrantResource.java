@@ -1,6 +1,8 @@
 package io.hotelcrm.credit.grant;
 
-import io.hotelcrm.credit.grant.GrantService.NewGrant;
+import io.hotelcrm.credit.ledger.Ledger;
+import io.hotelcrm.credit.ledger.LedgerOp;
+import io.hotelcrm.credit.ledger.LedgerTransaction;
 import io.hotelcrm.credit.ledger.TransactionType;
 import io.hotelcrm.platform.idempotency.RequestHash;
 import io.hotelcrm.platform.problem.ApiException;
@@ -34,11 +36,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed(Roles.SERVICE)
 public class GrantResource {
 
-    private final GrantIssuer issuer;
+    private final Ledger ledger;
     private final Caller caller;
 
-    public GrantResource(GrantIssuer issuer, Caller caller) {
-        this.issuer = issuer;
+    public GrantResource(Ledger ledger, Caller caller) {
+        this.ledger = ledger;
         this.caller = caller;
     }
 
@@ -69,8 +71,9 @@ public class GrantResource {
             default -> TransactionType.BONUS;
         };
         String hash = RequestHash.of("grant", source, request.credits(), request.expiresAt(), request.reference());
-        return issuer.issue(tenant, new NewGrant(source, request.credits(), request.expiresAt(), request.reference(),
-                        type, request.idempotencyKey(), hash, caller.userId(), request.description()))
+        return ledger.<LedgerTransaction>submit(new LedgerOp.Grant(tenant, source, request.credits(), request.expiresAt(),
+                        request.reference(), type, request.idempotencyKey(), hash, caller.userId(), request.description(),
+                        null, null))
                 .map(tx -> new GrantResult(tx.id.toString(), tx.grantId.toString(), tx.creditsAmount, tx.balanceAfter));
     }
 }

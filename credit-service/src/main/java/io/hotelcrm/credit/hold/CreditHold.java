@@ -1,13 +1,11 @@
 package io.hotelcrm.credit.hold;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
-import io.smallrye.mutiny.Uni;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
@@ -67,8 +65,4 @@ public class CreditHold extends PanacheEntityBase {
 
     @Column(name = "resolve_available_after")
     public Long resolveAvailableAfter;
-
-    public static Uni<CreditHold> lock(UUID id) {
-        return findById(id, LockModeType.PESSIMISTIC_WRITE);
-    }
 }

@@ -1,45 +1,54 @@
 package io.hotelcrm.credit.hold;
 
-import io.hotelcrm.credit.account.CreditAccount;
-import io.hotelcrm.credit.grant.GrantService;
+import io.hotelcrm.credit.ledger.Ledger;
+import io.hotelcrm.credit.ledger.LedgerMetrics;
+import io.hotelcrm.credit.ledger.LedgerOp;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
  * Releases holds nobody resolved before their timeout (a gateway that died after reserving) and
- * expires due grants. Each item is its own transaction; safe on several replicas because every
- * change re-checks its state under the account lock.
+ * expires due grants. Each item is its own ledger op: one that fails is logged with its id, counted in
+ * {@code credit_ledger_account_failures_total} and skipped, and never stops the others. Safe on several
+ * replicas: the ledger re-checks every item under its account's lock.
  */
 @ApplicationScoped
 public class HoldSweeper {
 
     private static final Logger LOG = Logger.getLogger(HoldSweeper.class);
-    static final int BATCH = 100;
-
-    private final HoldService holds;
-    private final GrantService grants;
-    private final Clock clock;
+    static final int BATCH = 500;
     /** A hold this long past its expiry should have been released by now: the sweeper is not keeping up. */
     static final Duration OVERDUE_AFTER = Duration.ofMinutes(1);
+
+    private final Ledger ledger;
+    private final LedgerMetrics metrics;
+    private final Pool pool;
+    private final Clock clock;
 
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong overdue = new AtomicLong();
     private final AtomicLong lastSuccess = new AtomicLong();
 
-    public HoldSweeper(HoldService holds, GrantService grants, Clock clock, MeterRegistry registry) {
-        this.holds = holds;
-        this.grants = grants;
+    public HoldSweeper(Ledger ledger, LedgerMetrics metrics, Pool pool, Clock clock, MeterRegistry registry) {
+        this.ledger = ledger;
+        this.metrics = metrics;
+        this.pool = pool;
         this.clock = clock;
         Gauge.builder("credit.holds.pending", pending, AtomicLong::get)
                 .description("Holds reserved and not yet captured or released").register(registry);
@@ -59,39 +68,51 @@ public class HoldSweeper {
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
-    /** One pass: expired holds, then due grants, then the pending-holds gauge. Returns holds expired. */
+    /** One pass: expired holds, then due grants, then the gauges. Returns the holds expired now. */
     public Uni<Integer> sweepOnce() {
-        return Panache.withSession(() -> CreditHold.<CreditHold>find(
-                        "status = ?1 and expiresAt <= ?2 order by expiresAt", HoldStatus.PENDING, clock.instant())
-                .page(0, BATCH).list())
-                .map(list -> list.stream().map(h -> h.id).toList())
-                .chain(this::expireHolds)
-                .call(this::expireGrants)
-                .call(() -> Panache.withSession(() -> CreditHold.count("status", HoldStatus.PENDING))
-                        .invoke(pending::set))
-                .call(() -> Panache.withSession(() -> CreditHold.count("status = ?1 and expiresAt <= ?2",
-                        HoldStatus.PENDING, clock.instant().minus(OVERDUE_AFTER))).invoke(overdue::set))
+        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        return pool.preparedQuery("select h.id, a.tenant_id from credit_holds h join ai_credit_accounts a "
+                        + "on a.id = h.account_id where h.status = 'PENDING' and h.expires_at <= $1 "
+                        + "order by h.expires_at limit " + BATCH).execute(Tuple.of(now))
+                .chain(rows -> each(rows, "hold-expiry",
+                        row -> new LedgerOp.ExpireHold(row.getUUID(0), row.getString(1))))
+                .call(() -> pool.preparedQuery("select distinct a.tenant_id from credit_grants g "
+                                + "join ai_credit_accounts a on a.id = g.account_id where g.remaining_credits > 0 "
+                                + "and g.expires_at <= $1 limit " + BATCH).execute(Tuple.of(now))
+                        .chain(rows -> each(rows, "grant-expiry", row -> new LedgerOp.Touch(row.getString(0)))))
+                .call(() -> pool.preparedQuery("select count(*), count(*) filter (where expires_at <= $1) "
+                                + "from credit_holds where status = 'PENDING'")
+                        .execute(Tuple.of(now.minus(OVERDUE_AFTER)))
+                        .invoke(rows -> {
+                            Row row = rows.iterator().next();
+                            pending.set(row.getLong(0));
+                            overdue.set(row.getLong(1));
+                        }))
                 .invoke(() -> lastSuccess.set(clock.instant().getEpochSecond()));
     }
 
-    private Uni<Integer> expireHolds(List<UUID> ids) {
-        if (ids.isEmpty()) {
+    /** Submits one op per row, all at once (the ledger batches them); counts those that changed something. */
+    private Uni<Integer> each(Iterable<Row> rows, String job, Function<Row, LedgerOp> op) {
+        List<LedgerOp> ops = new ArrayList<>();
+        rows.forEach(row -> ops.add(op.apply(row)));
+        if (ops.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        return Multi.createFrom().iterable(ids)
-                .onItem().transformToUniAndConcatenate(holds::expireHold)
-                .filter(Boolean::booleanValue).collect().asList().map(List::size);
+        return Multi.createFrom().iterable(ops)
+                .onItem().transformToUni(o -> ledger.submit(o)
+                        .onFailure().invoke(e -> {
+                            metrics.accountFailed(job);
+                            LOG.errorf("%s: skipped %s, the others go on: %s", job, describe(o), e.toString());
+                        })
+                        .onFailure().recoverWithItem(Boolean.FALSE))
+                .merge(ops.size())
+                .filter(Boolean.TRUE::equals).collect().asList().map(List::size);
     }
 
-    private Uni<Void> expireGrants() {
-        return Panache.withSession(() -> Panache.getSession().chain(s -> s.createNativeQuery(
-                                "select distinct account_id from credit_grants where remaining_credits > 0 and expires_at <= ?1 limit "
-                                        + BATCH, UUID.class)
-                        .setParameter(1, clock.instant()).getResultList()))
-                .chain(accountIds -> accountIds.isEmpty() ? Uni.createFrom().voidItem()
-                        : Multi.createFrom().iterable(accountIds)
-                                .onItem().transformToUniAndConcatenate(id -> Panache.withTransaction(() ->
-                                        CreditAccount.lock(id).chain(grants::expireDue)))
-                                .collect().last().replaceWithVoid());
+    private static String describe(LedgerOp op) {
+        if (op instanceof LedgerOp.ExpireHold e) {
+            return "hold " + e.holdId() + " of tenant " + e.tenantId();
+        }
+        return "tenant " + op.tenantId();
     }
 }

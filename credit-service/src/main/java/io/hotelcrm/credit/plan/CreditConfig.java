@@ -26,6 +26,9 @@ public interface CreditConfig {
     /** The monthly reset schedule (read by its {@code @Scheduled}). */
     Reset reset();
 
+    /** Group commit of the ledger's ops. */
+    LedgerBatches ledger();
+
     /** Per plan, keyed by the lower-case plan name. */
     Map<String, Plan> plans();
 
@@ -60,8 +63,25 @@ public interface CreditConfig {
     }
 
     interface Reset {
-        /** Quartz cron; hourly so every time zone's month start is covered within the hour. */
-        String cron();
+        /**
+         * How often the reset job looks for accounts whose tenant-local month turned. Accounts are also
+         * reset lazily on their first touch in a new month, so this only bounds how late an idle one is.
+         */
+        java.time.Duration interval();
+
+        /** Accounts handed to the ledger per page of a run. */
+        @io.smallrye.config.WithDefault("500")
+        int pageSize();
+    }
+
+    interface LedgerBatches {
+        /** The most ops applied together in one transaction. */
+        @io.smallrye.config.WithDefault("256")
+        int maxBatch();
+
+        /** Batches on their way to the database at once (each on its own connection, on other accounts). */
+        @io.smallrye.config.WithDefault("2")
+        int maxInFlight();
     }
 
     interface Plan {

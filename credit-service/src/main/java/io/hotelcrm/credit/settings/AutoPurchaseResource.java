@@ -1,13 +1,10 @@
 package io.hotelcrm.credit.settings;
 
-import io.hotelcrm.credit.account.AccountService;
-import io.hotelcrm.credit.account.CreditAccount;
-import io.hotelcrm.credit.audit.AuditLog;
 import io.hotelcrm.credit.balance.BalanceView;
-import io.hotelcrm.credit.threshold.ThresholdWatcher;
+import io.hotelcrm.credit.ledger.Ledger;
+import io.hotelcrm.credit.ledger.LedgerOp;
 import io.hotelcrm.platform.security.Caller;
 import io.hotelcrm.platform.security.Roles;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -20,7 +17,6 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -32,15 +28,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @SecurityRequirement(name = "jwt")
 public class AutoPurchaseResource {
 
-    private final AccountService accounts;
-    private final ThresholdWatcher thresholds;
-    private final AuditLog audit;
+    private final Ledger ledger;
     private final Caller caller;
 
-    public AutoPurchaseResource(AccountService accounts, ThresholdWatcher thresholds, AuditLog audit, Caller caller) {
-        this.accounts = accounts;
-        this.thresholds = thresholds;
-        this.audit = audit;
+    public AutoPurchaseResource(Ledger ledger, Caller caller) {
+        this.ledger = ledger;
         this.caller = caller;
     }
 
@@ -57,22 +49,9 @@ public class AutoPurchaseResource {
             description = "When enabled and available credits fall to the threshold, billing buys the package "
                     + "(or amount) with the saved card, once per crossing.")
     public Uni<BalanceView.AutoPurchase> update(@Valid @NotNull AutoPurchaseSettings settings) {
-        String tenant = caller.tenantId();
-        return accounts.accountOf(tenant).chain(opened -> Panache.withTransaction(() ->
-                CreditAccount.lock(opened.id).chain(account -> {
-                    Map<String, Object> before = Map.of("enabled", account.autoPurchaseEnabled,
-                            "threshold", account.autoPurchaseThreshold, "purchaseAmount", account.autoPurchaseAmount);
-                    account.autoPurchaseEnabled = settings.enabled();
-                    account.autoPurchaseThreshold = settings.threshold();
-                    account.autoPurchaseAmount = settings.purchaseAmount();
-                    account.autoPurchasePackageId = settings.packageId();
-                    Map<String, Object> after = Map.of("enabled", settings.enabled(), "threshold", settings.threshold(),
-                            "purchaseAmount", settings.purchaseAmount());
-                    return thresholds.afterIncrease(account) // re-arm if now above the new threshold
-                            .chain(() -> audit.action(tenant, caller.userId(), AuditLog.SETTINGS_CHANGE,
-                                    "ai_credit_account", account.id.toString(), "AUTO_PURCHASE_UPDATED", before, after))
-                            .replaceWith(new BalanceView.AutoPurchase(account.autoPurchaseEnabled,
-                                    account.autoPurchaseThreshold, account.autoPurchaseAmount));
-                })));
+        return ledger.submit(new LedgerOp.SetAutoPurchase(caller.tenantId(), caller.userId(), settings.enabled(),
+                        settings.threshold(), settings.purchaseAmount(), settings.packageId()))
+                .replaceWith(new BalanceView.AutoPurchase(settings.enabled(), settings.threshold(),
+                        settings.purchaseAmount()));
     }
 }

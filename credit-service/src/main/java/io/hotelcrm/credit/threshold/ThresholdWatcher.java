@@ -5,75 +5,81 @@ import io.hotelcrm.contracts.credit.AutoPurchaseRequested;
 import io.hotelcrm.contracts.credit.BalanceLow;
 import io.hotelcrm.credit.account.CreditAccount;
 import io.hotelcrm.credit.account.LowBalanceLevel;
+import io.hotelcrm.credit.ledger.AccountWork;
 import io.hotelcrm.credit.plan.CreditConfig;
-import io.hotelcrm.platform.outbox.Outbox;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
 
 /**
- * Announces threshold crossings of a locked account's available credits, once per crossing:
- * BalanceLow when it falls to a lower level, AutoPurchaseRequested when it falls to the tenant's
- * threshold and no purchase is in flight. Rising above a level re-arms it.
+ * Announces threshold crossings of an account's available credits, once per crossing: BalanceLow when
+ * it falls to a lower level, AutoPurchaseRequested when it falls to the tenant's threshold and no
+ * purchase is in flight. Rising above a level re-arms it. Runs inside the ledger's batch.
  */
 @ApplicationScoped
 public class ThresholdWatcher {
 
-    private final Outbox outbox;
     private final CreditConfig config;
 
-    public ThresholdWatcher(Outbox outbox, CreditConfig config) {
-        this.outbox = outbox;
+    public ThresholdWatcher(CreditConfig config) {
         this.config = config;
     }
 
     /** After credits left the balance (capture, expiry, claw-back). */
-    public Uni<Void> afterDecrease(CreditAccount account) {
-        return announceLowBalance(account).chain(() -> requestAutoPurchase(account));
+    public void afterDecrease(AccountWork work) {
+        announceLowBalance(work);
+        requestAutoPurchase(work);
     }
 
     /** After credits arrived or a hold was released: re-arm what the account has climbed back above. */
-    public Uni<Void> afterIncrease(CreditAccount account) {
+    public void afterIncrease(AccountWork work) {
+        CreditAccount account = work.account();
         LowBalanceLevel level = level(account);
         if (level.ordinal() < account.lowBalanceLevel.ordinal()) {
             account.lowBalanceLevel = level;
+            work.changed();
         }
-        if (account.available() > account.autoPurchaseThreshold) {
+        if (!account.autoPurchaseArmed && account.available() > account.autoPurchaseThreshold) {
             account.autoPurchaseArmed = true;
+            work.changed();
         }
-        return Uni.createFrom().voidItem();
     }
 
     /** The auto-purchase request's payment succeeded or failed: another may be requested. */
-    public void autoPurchaseSettled(CreditAccount account, String requestId) {
+    public void autoPurchaseSettled(AccountWork work, String requestId) {
+        CreditAccount account = work.account();
         if (requestId != null && requestId.equals(account.autoPurchaseRequestId)) {
             account.autoPurchaseRequestId = null;
+            work.changed();
         }
     }
 
-    private Uni<Void> announceLowBalance(CreditAccount account) {
+    private void announceLowBalance(AccountWork work) {
+        CreditAccount account = work.account();
         LowBalanceLevel level = level(account);
         if (level.ordinal() <= account.lowBalanceLevel.ordinal()) {
-            return Uni.createFrom().voidItem();
+            return;
         }
         account.lowBalanceLevel = level;
+        work.changed();
         long threshold = level == LowBalanceLevel.CRITICAL ? config.lowBalance().criticalBelow()
                 : config.lowBalance().warningBelow();
-        return outbox.publish(EventType.BalanceLow, account.tenantId, new BalanceLow(account.id.toString(),
-                level.name(), account.available(), threshold, account.autoPurchaseEnabled)).replaceWithVoid();
+        work.publish(EventType.BalanceLow, new BalanceLow(account.id.toString(), level.name(), account.available(),
+                threshold, account.autoPurchaseEnabled));
     }
 
-    private Uni<Void> requestAutoPurchase(CreditAccount account) {
+    private void requestAutoPurchase(AccountWork work) {
+        CreditAccount account = work.account();
         if (!account.autoPurchaseEnabled || !account.autoPurchaseArmed || account.autoPurchaseRequestId != null
                 || account.available() > account.autoPurchaseThreshold) {
-            return Uni.createFrom().voidItem();
+            return;
         }
         String requestId = UUID.randomUUID().toString();
         account.autoPurchaseArmed = false;
         account.autoPurchaseRequestId = requestId;
-        return outbox.publish(EventType.AutoPurchaseRequested, account.tenantId, new AutoPurchaseRequested(
-                account.id.toString(), requestId, account.autoPurchasePackageId, account.autoPurchaseAmount,
-                account.autoPurchaseThreshold, account.available())).replaceWithVoid();
+        work.changed();
+        work.publish(EventType.AutoPurchaseRequested, new AutoPurchaseRequested(account.id.toString(), requestId,
+                account.autoPurchasePackageId, account.autoPurchaseAmount, account.autoPurchaseThreshold,
+                account.available()));
     }
 
     private LowBalanceLevel level(CreditAccount account) {

@@ -51,7 +51,40 @@ public class Inbox {
             count(consumer, envelope.type(), "skipped");
             return Uni.createFrom().voidItem();
         }
-        return Panache.withTransaction(() -> applyOnce(consumer, envelope, effect))
+        return retried(consumer, envelope, Panache.withTransaction(() -> applyOnce(consumer, envelope, effect)));
+    }
+
+    /** What an effect that runs its own transaction records there: this consumer has applied this event. */
+    public record Mark(String consumer, java.util.UUID eventId, String type) {
+        /** The statement that records the mark; it inserts nothing (0 rows) when the event was applied before. */
+        public static final String INSERT_SQL =
+                "insert into processed_event (consumer, event_id, type) values ($1, $2, $3) on conflict do nothing";
+    }
+
+    /**
+     * Like {@link #consume}, for an effect that runs in a transaction of its own (a service's own SQL
+     * path): the effect must insert the {@link Mark} in that transaction, and answers true when it
+     * applied the event, false when the mark was already there (a duplicate).
+     */
+    public Uni<Void> consumeInOwnTransaction(String consumer, String recordValue,
+                                            java.util.function.BiFunction<EventEnvelope, Mark, Uni<Boolean>> effect) {
+        EventEnvelope envelope;
+        try {
+            envelope = EventJson.read(recordValue);
+        } catch (UncheckedIOException | NullPointerException e) {
+            count(consumer, "unknown", "malformed");
+            return Uni.createFrom().failure(new IllegalArgumentException("malformed event: " + e.getMessage(), e));
+        }
+        if (EventType.find(envelope.type()).isEmpty()) {
+            count(consumer, envelope.type(), "skipped");
+            return Uni.createFrom().voidItem();
+        }
+        Mark mark = new Mark(consumer, envelope.id(), envelope.type());
+        return retried(consumer, envelope, Uni.createFrom().deferred(() -> effect.apply(envelope, mark)));
+    }
+
+    private Uni<Void> retried(String consumer, EventEnvelope envelope, Uni<Boolean> attempt) {
+        return attempt
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(5)
                 .invoke(applied -> count(consumer, envelope.type(), applied ? "applied" : "duplicate"))
                 .onFailure().invoke(e -> {

@@ -21,6 +21,17 @@ public class Outbox {
         this.clock = clock;
     }
 
+    /** The statement that writes an outbox row, for a service that writes its own SQL (parameters: {@link #row}). */
+    public static final String INSERT_SQL =
+            "insert into outbox_event (id, topic, kafka_key, type, payload, created_at) values ($1, $2, $3, $4, $5, $6)";
+
+    /** The parameters of {@link #INSERT_SQL} for an envelope; the caller runs it in its own transaction. */
+    public static io.vertx.mutiny.sqlclient.Tuple row(EventEnvelope envelope) {
+        return io.vertx.mutiny.sqlclient.Tuple.of(envelope.id(), EventType.valueOf(envelope.type()).topic(),
+                envelope.tenantId(), envelope.type(),
+                EventJson.write(envelope), java.time.OffsetDateTime.ofInstant(envelope.occurredAt(), java.time.ZoneOffset.UTC));
+    }
+
     public Uni<EventEnvelope> publish(EventType type, String tenantId, Object payload) {
         EventEnvelope envelope = EventEnvelope.wrap(type, tenantId, clock.instant(), payload);
         OutboxEvent row = new OutboxEvent();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.hotelcrm.platform.logging.RequestIds;
+import io.hotelcrm.platform.persistence.Transient;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -86,6 +87,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e, ContainerRequestContext request) {
+        if (Transient.isTransient(e)) { // the database is down or restarting: a retry may succeed
+            LOG.warnf("database unavailable on %s %s: %s", request.getMethod(), request.getUriInfo().getPath(), e);
+            return api(Transient.unavailable("The database"), request);
+        }
         LOG.errorf(e, "unexpected error on %s %s", request.getMethod(), request.getUriInfo().getPath());
         return build(request, 500, "INTERNAL_ERROR", "システムエラーが発生しました",
                 "An unexpected error occurred; quote the requestId when contacting support", Map.of()).build();

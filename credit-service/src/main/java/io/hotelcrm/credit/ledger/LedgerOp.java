@@ -1,0 +1,85 @@
+package io.hotelcrm.credit.ledger;
+
+import io.hotelcrm.contracts.FunctionType;
+import io.hotelcrm.credit.grant.GrantSource;
+import io.hotelcrm.credit.plan.PlanType;
+import io.hotelcrm.platform.inbox.Inbox;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A request to change an account: the only way balances, held credits, grants and ledger entries
+ * move. Each op names its account by tenant or by hold; {@link Ledger} applies it under the account's
+ * row lock, read fresh in the same transaction, possibly together with other ops (group commit).
+ */
+public sealed interface LedgerOp {
+
+    /** The tenant the op is for, or null when only its hold names the account. */
+    String tenantId();
+
+    /** Marks the op as the effect of a consumed event: applied once, recorded in the same transaction. */
+    default Inbox.Mark mark() {
+        return null;
+    }
+
+    /** Reserve the worst case of an AI execution. Answers {@code HoldViews.HoldView}. */
+    record Reserve(String tenantId, long amount, FunctionType function, String userId, String idempotencyKey,
+                   int timeoutSeconds, String requestHash) implements LedgerOp {
+    }
+
+    /** Charge the actual cost of a hold (at most its amount) and release the rest. Answers {@code CaptureView}. */
+    record Capture(UUID holdId, long amount, String idempotencyKey, String requestHash, Integer executionTimeMs,
+                   String description, String functionParams) implements LedgerOp {
+        public String tenantId() {
+            return null;
+        }
+    }
+
+    /** Give a hold's credits back. Answers {@code ReleaseView}. */
+    record Release(UUID holdId, String idempotencyKey) implements LedgerOp {
+        public String tenantId() {
+            return null;
+        }
+    }
+
+    /** Release a hold whose timeout passed (the sweeper). Answers whether it expired it now. */
+    record ExpireHold(UUID holdId, String tenantId) implements LedgerOp {
+    }
+
+    /** Add credits (purchase, bonus, refund credit). Answers the {@link LedgerTransaction} (the first one on replay). */
+    record Grant(String tenantId, GrantSource source, long credits, Instant expiresAt, String reference,
+                 TransactionType transactionType, String idempotencyKey, String requestHash, String userId,
+                 String description, String settlesAutoPurchase, Inbox.Mark mark) implements LedgerOp {
+        public Grant {
+            if (credits <= 0) {
+                throw new IllegalArgumentException("a grant adds at least one credit");
+            }
+        }
+    }
+
+    /** Take back what is left of a refunded payment's grants. Answers the credits taken. */
+    record Refund(String tenantId, String paymentId, long credits, String idempotencyKey, String description,
+                  Inbox.Mark mark) implements LedgerOp {
+    }
+
+    /** An auto-purchase payment failed: the next crossing may request another. */
+    record PaymentFailed(String tenantId, String autoPurchaseRequestId, Inbox.Mark mark) implements LedgerOp {
+    }
+
+    /** The plan changed at billing: upgrades grant the prorated difference now, downgrades wait for the reset. */
+    record ChangePlan(String tenantId, PlanType newPlan, String previousPlan, Instant effectiveAt, Inbox.Mark mark)
+            implements LedgerOp {
+    }
+
+    /** An admin's auto-purchase settings. Answers nothing. */
+    record SetAutoPurchase(String tenantId, String userId, boolean enabled, long threshold, long purchaseAmount,
+                           String packageId) implements LedgerOp {
+    }
+
+    /**
+     * Bring the account up to date: open it on first use, expire due grants, reset a new month. Every
+     * other op does this first; on its own it serves reads, the sweeper and the reset job.
+     */
+    record Touch(String tenantId) implements LedgerOp {
+    }
+}
