@@ -11,6 +11,18 @@ declare -A PORT=([credit-service]=8081 [ai-gateway-service]=8082 [billing-servic
 # Each service owns one database (design.md §2); tests use <db>_test so a running suite is never touched.
 declare -A DB=([credit-service]=credit [ai-gateway-service]=gateway [billing-service]=billing [alert-service]=alert)
 
+# The dashboard is the suite's single origin locally: it serves the UI and proxies these API paths to the
+# services, as the chart's Ingress does (helm/aicredit/values.yaml ingress.routes; deploy-tests keep the two equal).
+DASHBOARD_PORT=8080
+declare -A PROXY_ROUTES=(
+  [/api/v1/credits/packages]=billing-service [/api/v1/credits/purchase]=billing-service
+  [/api/v1/billing]=billing-service [/webhook/stripe]=billing-service
+  [/api/v1/credits]=credit-service [/api/v1/ai]=ai-gateway-service [/api/v1/alerts]=alert-service
+)
+# The local payment backend (Stripe's test mode, offline): the project's stripe-stub, unless STRIPE_API_KEY is set
+STRIPE_STUB_PORT=12111
+STRIPE_STUB_CONTROL_PORT=12112
+
 GREENMAIL_VERSION=2.1.5
 SMTP_PORT=3025
 GREENMAIL_API_PORT=8025
@@ -39,7 +51,7 @@ ensure_packages() {
   command -v curl >/dev/null || missing+=(curl)
   # promtool checks and unit-tests the chart's Prometheus rules (deploy-tests)
   command -v promtool >/dev/null || missing+=(prometheus)
-  # the gateway's tests run the official openai npm client against it
+  # the dashboard's build (vite) and browser tests, and the gateway's test with the official openai client
   command -v npm >/dev/null || missing+=(nodejs npm)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
@@ -106,14 +118,43 @@ ensure_greenmail() {
   wait_port "$SMTP_PORT" 30 GreenMail
 }
 
-# Test-only RS256 key pair for local runs, generated on first use and never committed.
+# Test-only RS256 key pairs for local runs, generated on first use and never committed: the identity
+# provider's (private.pem, public.pem) and the gateway's own for its service tokens (gateway-*.pem).
 ensure_jwt_keys() {
   mkdir -p "$STATE/jwt"
-  if [ ! -f "$STATE/jwt/private.pem" ]; then
-    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$STATE/jwt/private.pem" 2>/dev/null
-    openssl pkey -in "$STATE/jwt/private.pem" -pubout -out "$STATE/jwt/public.pem"
-    chmod 600 "$STATE/jwt/private.pem"
+  local pair
+  for pair in "" gateway-; do
+    if [ ! -f "$STATE/jwt/${pair}private.pem" ]; then
+      openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$STATE/jwt/${pair}private.pem" 2>/dev/null
+      openssl pkey -in "$STATE/jwt/${pair}private.pem" -pubout -out "$STATE/jwt/${pair}public.pem"
+      chmod 600 "$STATE/jwt/${pair}private.pem"
+    fi
+  done
+}
+
+# Debian's Chromium for the dashboard's browser tests (playwright-core drives it; it never downloads a browser).
+ensure_browser() {
+  if [ ! -x /usr/bin/chromium ]; then
+    log "installing chromium (browser tests)"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
   fi
+}
+
+# DASHBOARD_PROXY_ROUTES for the dashboard: prefix=url of each routed service, plus the stub's test-mode actions.
+dashboard_proxy_routes() {
+  local prefix out=""
+  for prefix in "${!PROXY_ROUTES[@]}"; do
+    out+="$prefix=http://127.0.0.1:${PORT[${PROXY_ROUTES[$prefix]}]},"
+  done
+  echo "${out%,}"
+}
+
+# Test-only Stripe webhook secret of the local stub, made once per machine (never a real Stripe secret).
+ensure_stub_secret() {
+  mkdir -p "$STATE/stripe"
+  [ -f "$STATE/stripe/webhook-secret" ] || echo "whsec_test_$(openssl rand -hex 24)" >"$STATE/stripe/webhook-secret"
+  cat "$STATE/stripe/webhook-secret"
 }
 
 # The infrastructure both ./dev/up and ./dev/test need (each starts the Kafka broker it uses).

@@ -1,0 +1,192 @@
+// Browser tests of the dashboard against the running suite (system-tests' DashboardBrowserIT starts it and
+// runs `node --test e2e/` with BASE_URL). Debian's chromium, driven by playwright-core; nothing is mocked:
+// every figure on the screen is compared with what the APIs answer at that moment.
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdirSync } from 'node:fs'
+import { chromium } from 'playwright-core'
+import { call, execute, signIn, until } from '../scripts/suite.mjs'
+
+const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:8080'
+const SHOTS = process.env.SCREENSHOT_DIR ?? 'target/screenshots'
+const TIMEOUT = 30000
+mkdirSync(SHOTS, { recursive: true })
+const VIEWPORTS = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 800 } }
+const number = n => new Intl.NumberFormat('ja-JP').format(n)
+const newTenant = () => `e2e-${crypto.randomUUID().slice(0, 8)}`
+
+let browser
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    // as root, offline: no sandbox, no background traffic to Google's hosts
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  })
+})
+after(async () => browser?.close())
+
+async function open(viewport, tenant, role) {
+  const context = await browser.newContext({ viewport: VIEWPORTS[viewport], locale: 'ja-JP', timezoneId: 'Asia/Tokyo' })
+  const page = await context.newPage()
+  page.setDefaultTimeout(TIMEOUT)
+  const errors = []
+  page.on('pageerror', e => errors.push(e))
+  await page.goto(BASE)
+  await page.getByLabel('ホテル（テナント）').fill(tenant)
+  await page.getByLabel(role === 'admin' ? '管理者' : 'スタッフ').check()
+  await page.getByRole('button', { name: 'ログイン' }).click()
+  await page.getByTestId('balance').waitFor()
+  await page.getByTestId('live').filter({ hasText: 'ライブ' }).waitFor() // the alert stream is connected
+  return { page, context, errors }
+}
+
+const balanceOf = async (session) => call(BASE, session, 'GET', '/api/v1/credits/balance')
+const text = async (locator) => (await locator.textContent()).trim()
+
+for (const viewport of Object.keys(VIEWPORTS)) {
+  describe(`dashboard at ${viewport} ${VIEWPORTS[viewport].width}x${VIEWPORTS[viewport].height}`, () => {
+    test('balance, ring, charts and history show what the APIs say', async () => {
+      const tenant = newTenant()
+      const staff = await signIn(BASE, tenant, 'staff', 'sato')
+      for (const fn of ['chatbot', 'chatbot', 'recommendation', 'prediction', 'analysis']) await execute(BASE, staff, fn)
+      const { page, context, errors } = await open(viewport, tenant, 'admin')
+      const api = await balanceOf(staff)
+
+      assert.equal(await text(page.getByTestId('balance')), number(api.balance.currentBalance))
+      const ring = Math.round(Math.min(100, api.balance.usedThisMonth / api.balance.monthlyFreeCredits * 100))
+      assert.equal(await text(page.getByTestId('ring')), `${ring}%`)
+      assert.match(await text(page.getByTestId('expiring')), new RegExp(`今月末に失効: ${number(api.balance.grants[0].remaining)}`))
+      // The charts' data tables (the accessible twins of the canvases) carry exactly the API's figures
+      const doughnut = await page.getByTestId('function-table').locator('tr').allTextContents()
+      assert.deepEqual(doughnut.length, api.usage.topFunctions.length)
+      for (const f of api.usage.topFunctions) assert.ok(doughnut.some(row => row.endsWith(String(f.creditsUsed))), `${f.functionType} ${f.creditsUsed}`)
+      const today = api.usage.dailyUsage.at(-1)
+      assert.ok((await page.getByTestId('daily-table').locator('tr').allTextContents()).includes(`${today.date}${today.credits}`))
+      assert.equal(await page.locator('canvas').count(), 2)
+      const analytics = await call(BASE, staff, 'GET', `/api/v1/credits/analytics?from=${today.date}&to=${today.date}`)
+      assert.ok(analytics.usage.efficiency.recommendation.length > 0)
+      await page.getByTestId('advice-text').waitFor()
+
+      const history = await call(BASE, staff, 'GET', '/api/v1/credits/transactions?limit=10')
+      const shown = await page.getByTestId('history-credits').allTextContents()
+      assert.deepEqual(shown.map(s => s.trim()), history.items.map(t => `${t.creditsAmount > 0 ? '+' : ''}${number(t.creditsAmount)} クレジット`))
+      await page.getByTestId('history-item').first().getByRole('button').click()
+      const receipt = await text(page.getByTestId('receipt'))
+      assert.ok(receipt.includes(history.items[0].transactionId) && receipt.includes('計算式'), receipt)
+      await page.getByTestId('filter-function').selectOption('analysis')
+      await until('the analysis filter', async () => (await page.getByTestId('history-item').count()) === 1)
+
+      await page.screenshot({ path: `${SHOTS}/dashboard-${viewport}.png`, fullPage: viewport === 'desktop' })
+      assert.deepEqual(errors, [])
+      await context.close()
+    })
+
+    test('a card purchase with 3-D Secure goes through and the balance updates', async () => {
+      const tenant = newTenant()
+      const { page, context } = await open(viewport, tenant, 'admin')
+      const admin = await signIn(BASE, tenant, 'admin', 'manager')
+      const before = await balanceOf(admin)
+      await page.getByTestId('open-purchase').click()
+      const dialog = page.getByRole('dialog', { name: 'クレジット購入' })
+      await dialog.getByTestId('package').filter({ hasText: '2,000' }).click()
+      assert.match(await text(dialog.getByTestId('package').filter({ hasText: '2,000' })), /10% OFF.*1クレジット: ¥9\.00.*お得なまとめパック/s)
+      assert.equal(await text(dialog.getByTestId('summary-amount')), '¥19,800（税込）')
+      assert.equal(await text(dialog.getByTestId('summary-discount')), '-¥2,000')
+      await dialog.getByTestId('test-cards').getByLabel(/3Dセキュア/).check()
+      if (viewport === 'phone') await page.screenshot({ path: `${SHOTS}/purchase-modal-phone.png` })
+      await dialog.getByTestId('confirm-purchase').click()
+      await dialog.getByTestId('three-ds').waitFor()
+      await dialog.getByTestId('three-ds-pass').click()
+      const shown = await text(dialog.getByTestId('new-balance'))
+      const afterApi = await balanceOf(admin)
+      assert.equal(afterApi.balance.currentBalance, before.balance.currentBalance + 2000)
+      assert.equal(shown, number(afterApi.balance.currentBalance))
+      await dialog.getByRole('button', { name: '閉じる' }).first().click()
+      assert.equal(await text(page.getByTestId('balance')), number(afterApi.balance.currentBalance))
+      await page.getByTestId('purchase-status').filter({ hasText: '支払い済み' }).waitFor()
+      await context.close()
+    })
+  })
+}
+
+describe('dashboard at desktop, admin flows', () => {
+  test('an invoice purchase is sent, and the credits arrive when the invoice is paid', async () => {
+    const tenant = newTenant()
+    const { page, context } = await open('desktop', tenant, 'admin')
+    const admin = await signIn(BASE, tenant, 'admin', 'manager')
+    const before = await balanceOf(admin)
+    await page.getByTestId('open-purchase').click()
+    const dialog = page.getByRole('dialog', { name: 'クレジット購入' })
+    await dialog.getByTestId('package').filter({ hasText: 'スタンダード' }).click()
+    await dialog.getByLabel('請求書払い（企業向け）').check()
+    await dialog.getByTestId('invoice-email').fill(`keiri@${tenant}.example.jp`)
+    await dialog.getByTestId('confirm-purchase').click()
+    assert.match(await text(dialog.getByTestId('purchase-result')), /請求書を送付しました.*¥5,500/s)
+    await dialog.getByRole('button', { name: '閉じる' }).first().click()
+    await page.getByTestId('purchase-status').filter({ hasText: '支払い待ち' }).waitFor()
+    assert.equal((await balanceOf(admin)).balance.currentBalance, before.balance.currentBalance) // not before it is paid
+    await page.getByTestId('pay-invoice').click() // test mode: the bank transfer arrives
+    await page.getByTestId('purchase-status').filter({ hasText: '支払い済み' }).waitFor()
+    await until('the invoiced credits on screen', async () =>
+      (await text(page.getByTestId('balance'))) === number(before.balance.currentBalance + 500))
+    await context.close()
+  })
+
+  test('auto-purchase toggles', async () => {
+    const tenant = newTenant()
+    const { page, context } = await open('desktop', tenant, 'admin')
+    const admin = await signIn(BASE, tenant, 'admin', 'manager')
+    const toggle = page.getByTestId('auto-toggle')
+    assert.equal(await text(toggle), '自動購入: OFF')
+    await toggle.click()
+    await page.getByTestId('auto-toggle').filter({ hasText: '自動購入: ON' }).waitFor()
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'true')
+    assert.equal((await balanceOf(admin)).autoPurchase.enabled, true)
+    await toggle.click()
+    await page.getByTestId('auto-toggle').filter({ hasText: '自動購入: OFF' }).waitFor()
+    assert.equal((await balanceOf(admin)).autoPurchase.enabled, false)
+    await context.close()
+  })
+
+  test('an alert raised by spending appears live', async () => {
+    const tenant = newTenant()
+    const { page, context } = await open('desktop', tenant, 'admin')
+    // 500 free credits; spending 460 crosses the WARNING level (< 50), and alert-service raises LOW_BALANCE
+    const staff = await Promise.all(['a', 'b', 'c'].map(u => signIn(BASE, tenant, 'staff', u)))
+    const plan = [...Array(30).fill('analysis'), ...Array(20).fill('prediction')]
+    for (let i = 0; i < plan.length; i++) await execute(BASE, staff[i % 3], plan[i])
+    const alert = page.locator('[data-testid="alert-item"][data-type="LOW_BALANCE"]')
+    await alert.waitFor({ timeout: 60000 })
+    assert.match(await text(alert), /クレジット残高が少なくなっています/)
+    // the balance on screen follows the alert without a reload
+    const api = await balanceOf(staff[0])
+    await until('the balance after the alert', async () => (await text(page.getByTestId('balance'))) === number(api.balance.currentBalance))
+    await alert.getByTestId('ack').click()
+    await alert.filter({ hasText: '確認済み' }).waitFor()
+    await context.close()
+  })
+
+  test('a staff member sees no admin controls', async () => {
+    const tenant = newTenant()
+    for (const viewport of Object.keys(VIEWPORTS)) {
+      const { page, context } = await open(viewport, tenant, 'staff')
+      assert.equal(await page.getByTestId('open-purchase').count(), 0)
+      assert.equal(await page.getByTestId('auto-toggle').count(), 0)
+      assert.equal(await page.getByTestId('admin-settings').count(), 0)
+      assert.equal(await page.getByText('クレジット購入').count(), 0)
+      assert.equal(await text(page.getByTestId('who')), `${tenant} ・ スタッフ`)
+      await context.close()
+    }
+  })
+
+  test('an API error is shown in Japanese from its problem+json', async () => {
+    const tenant = newTenant()
+    const { page, context } = await open('desktop', tenant, 'admin')
+    await page.getByTestId('channel-slack').fill('https://evil.example/hook')
+    await page.getByTestId('save-channels').click()
+    const error = await text(page.getByTestId('channel-error'))
+    assert.match(error, /[\u3040-\u30ff\u4e00-\u9fff]/, error)
+    await context.close()
+  })
+})

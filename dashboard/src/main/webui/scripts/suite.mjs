@@ -1,0 +1,61 @@
+// Talking to the running suite through its single origin (the dashboard): sign-in, API calls and the
+// AI executions a hotel's staff would run. Used by the demo seed (./dev/up) and the browser tests.
+
+export async function signIn(base, tenant, role, user) {
+  const res = await fetch(`${base}/dashboard-api/dev/sign-in`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ tenant, role, user }),
+  })
+  if (!res.ok) throw new Error(`sign-in ${tenant}/${role}: ${res.status} ${await res.text()}`)
+  return res.json()
+}
+
+export async function call(base, session, method, path, body, headers = {}) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${session.token}`, ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
+    body: body ? JSON.stringify(body) : undefined,
+  })
+  const text = await res.text()
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`)
+  return text ? JSON.parse(text) : null
+}
+
+const guests = [['G1', 'spa', 'kaiseki', 'wine'], ['G2', 'spa', 'kaiseki'], ['G3', 'spa', 'kaiseki', 'wine'],
+  ['G4', 'golf', 'kids'], ['G5', 'golf', 'kids'], ['G6', 'kids'], ['T', 'spa', 'wine']]
+const history = guests.flatMap(([g, ...items]) => items.map(itemId => ({ guestId: g, itemId, quantity: 1 })))
+const items = [['spa', 'スパトリートメント'], ['kaiseki', '懐石ディナー'], ['wine', 'ワインテイスティング'], ['golf', 'ゴルフプラン'], ['kids', 'キッズプラン']]
+  .map(([itemId, name]) => ({ itemId, name }))
+const series = Array.from({ length: 28 }, (_, i) => ({
+  date: new Date(Date.UTC(2026, 9, 1 + i)).toISOString().slice(0, 10), value: 60 + (i % 7 >= 5 ? 25 : 0) + i,
+}))
+const members = [['M01', '2026-11-18', 20, 1200000], ['M02', '2026-11-15', 15, 800000], ['M03', '2025-12-01', 18, 900000],
+  ['M04', '2026-11-19', 1, 30000], ['M05', '2026-10-01', 3, 90000], ['M06', '2026-06-01', 2, 40000],
+  ['M07', '2026-11-10', 6, 250000], ['M08', '2026-08-15', 4, 120000], ['M09', '2026-03-01', 1, 15000], ['M10', '2026-09-20', 8, 300000]]
+  .map(([memberId, lastVisit, visits, totalSpend]) => ({ memberId, lastVisit, visits, totalSpend }))
+
+/** One realistic request per function (the built-in local engine answers all of them offline). */
+export const REQUESTS = {
+  chatbot: q => ({ functionType: 'chatbot', parameters: { input: q ?? 'チェックインは何時からですか', maxTokens: 300 } }),
+  recommendation: () => ({ functionType: 'recommendation', parameters: { input: 'ゲストTへのおすすめ', customOptions: { guestId: 'T', history, items } } }),
+  prediction: () => ({ functionType: 'prediction', parameters: { input: '来週の稼働率を予測してください', customOptions: { series, horizon: 7 } } }),
+  analysis: () => ({ functionType: 'analysis', parameters: { input: '会員のRFM分析', customOptions: { members, asOf: '2026-11-20' } } }),
+  // custom goes to an LLM by default; the model "local" keeps it on the built-in engine offline
+  custom: () => ({ functionType: 'custom', parameters: { input: '宿泊プランの紹介文を作ってください', model: 'local', maxTokens: 300 } }),
+}
+
+export async function execute(base, session, functionType, input) {
+  return call(base, session, 'POST', '/api/v1/ai/execute', REQUESTS[functionType](input),
+    { 'Idempotency-Key': crypto.randomUUID() })
+}
+
+export async function until(what, predicate, timeoutMs = 60000) {
+  const end = Date.now() + timeoutMs
+  let pause = 200
+  for (;;) {
+    const value = await predicate()
+    if (value) return value
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(r => setTimeout(r, pause))
+    pause = Math.min(pause * 1.5, 2000)
+  }
+}
