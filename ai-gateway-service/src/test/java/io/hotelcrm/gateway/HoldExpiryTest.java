@@ -10,11 +10,11 @@ import io.hotelcrm.gateway.credit.CreditClient;
 import io.hotelcrm.gateway.credit.CreditLedger;
 import io.hotelcrm.testsupport.JwtTestResource;
 import io.hotelcrm.testsupport.TestJwt;
+import io.hotelcrm.platform.problem.ApiException;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.WebApplicationException;
 import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -50,8 +50,8 @@ class HoldExpiryTest {
 
         Throwable late = catchThrowable(() -> ledger.capture(hold.holdId(), 10, "crashed-exec-1:capture", 5, "late")
                 .await().atMost(Duration.ofSeconds(10)));
-        assertThat(late).isInstanceOf(WebApplicationException.class);
-        assertThat(((WebApplicationException) late).getResponse().getStatus()).isEqualTo(409);
+        assertThat(late).isInstanceOf(ApiException.class);
+        assertThat(((ApiException) late).status()).isEqualTo(409);
         assertThat(balance(tenant).getInt("balance.currentBalance")).isEqualTo(500);
     }
 

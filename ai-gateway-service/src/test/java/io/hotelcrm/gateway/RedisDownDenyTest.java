@@ -35,6 +35,7 @@ class RedisDownDenyTest {
         String tenant = tenant();
         execute(tenant, chatbot("チェックインは何時ですか", null), null).then().statusCode(503)
                 .contentType("application/problem+json")
+                .header("Retry-After", equalTo("1"))
                 .body("code", equalTo("RATE_LIMITER_UNAVAILABLE"))
                 .body("title", equalTo("一時的に利用できません"));
         assertThat(AnomalyThresholdsTest.available(tenant)).isEqualTo(500);

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,16 +63,10 @@ class MetricsContractIT {
         Path keys = Files.createDirectories(Path.of("target/metrics-contract"));
         Path publicKey = keys.resolve("jwt-public.pem");
         Files.writeString(publicKey, TestJwt.publicKeyPem()); // test-only key pair of this JVM
-        // The gateway signs its service tokens with the private half, which credit-service then trusts.
-        Path signingKey = keys.resolve("jwt-signing.pem");
-        Files.writeString(signingKey, "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(Base64.getDecoder().decode(TestJwt.privateKeyBase64()))
-                + "\n-----END PRIVATE KEY-----\n");
         for (String name : List.of("credit-service", "ai-gateway-service", "billing-service", "alert-service")) {
             Map<String, String> env = ServiceEnv.of(name, kafka, publicKey);
             peerUrls(env);
             if (name.equals("ai-gateway-service")) {
-                env.put("JWT_SIGNING_KEY_LOCATION", signingKey.toAbsolutePath().toString());
                 // One chatbot execution an hour per user, so the second one meets the rate limiter
                 env.put("GATEWAY_LIMITS_HOURLY_CHATBOT", "1");
             }

@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The environment a packaged service needs to run against the test stack: its test database, a broker, the test JWT key. */
+/**
+ * The environment a packaged service needs to run against the test stack: its test database, a broker, the
+ * test identity provider's public key, and the gateway's own test key pair for service tokens.
+ */
 final class ServiceEnv {
 
     private static final Map<String, String> DATABASES = Map.of(
@@ -26,6 +29,9 @@ final class ServiceEnv {
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.put("JWT_PUBLIC_KEY_LOCATION", publicKey.toAbsolutePath().toString());
         env.put("JWT_ISSUER", TestJwt.ISSUER);
+        Path keys = TestJwt.writeGatewayKeys(publicKey.toAbsolutePath().getParent());
+        env.put("JWT_SIGNING_KEY_LOCATION", keys.resolve("gateway-private.pem").toString());
+        env.put("SERVICE_TOKEN_PUBLIC_KEY_LOCATIONS", keys.resolve("gateway-public.pem").toString());
         return env;
     }
 }

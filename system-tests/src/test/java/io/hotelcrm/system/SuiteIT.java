@@ -74,6 +74,12 @@ class SuiteIT {
                     .body("status", equalTo("UP"));
             given().baseUri(service.baseUrl()).get(publicPaths.get(name)).then().statusCode(401)
                     .contentType("application/problem+json").body("code", equalTo("UNAUTHORIZED"));
+            // The gateway's own signing key opens no public API, whatever groups its token claims.
+            for (String role : List.of("staff", "admin", "service")) {
+                int status = given().baseUri(service.baseUrl()).auth().oauth2(TestJwt.gatewaySigned("hotel-suite", role))
+                        .get(publicPaths.get(name)).then().extract().statusCode();
+                assertThat(status).as(name + " with a gateway-signed " + role + " token").isIn(401, 403);
+            }
         });
     }
 

@@ -3,66 +3,140 @@ package io.hotelcrm.gateway.credit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hotelcrm.contracts.FunctionType;
+import io.hotelcrm.gateway.function.GatewayConfig;
 import io.hotelcrm.platform.problem.ApiException;
-import io.smallrye.jwt.build.Jwt;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.util.TypeLiteral;
 import jakarta.ws.rs.WebApplicationException;
-import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
 
 /**
- * Reserve, capture and release at credit-service with a short-lived service token. Retries reuse the
- * idempotency key, so a retried call can never charge twice; credit-service's problems are passed on
- * with their codes.
+ * Reserve, capture and release at credit-service. Every call is bounded by
+ * {@code gateway.credit-service.timeout} and goes through one circuit breaker ({@value #BREAKER}), so a
+ * dead or stalled credit-service costs one timeout per breaker window, not one per request; then
+ * callers get 503 CREDIT_SERVICE_UNAVAILABLE with Retry-After at once. No retries here: a reservation
+ * the client retries reuses its key, and a capture or release that failed is finished by the recovery
+ * job. credit-service's 4xx problems are passed on with their codes.
  */
 @ApplicationScoped
 public class CreditLedger {
 
-    private final CreditClient client;
-    private final ObjectMapper json;
+    public static final String BREAKER = "credit-service";
+    private static final Logger LOG = Logger.getLogger(CreditLedger.class);
+    private static final TypeLiteral<Uni<Object>> ANY_UNI = new TypeLiteral<>() { };
 
-    public CreditLedger(@RestClient CreditClient client, ObjectMapper json) {
+    private final CreditClient client;
+    private final ServiceToken token;
+    private final ObjectMapper json;
+    private final Guard guard;
+    private final long timeoutMs;
+    private final long breakerDelaySeconds;
+
+    public CreditLedger(@RestClient CreditClient client, ServiceToken token, ObjectMapper json, GatewayConfig config,
+                        MeterRegistry metrics) {
         this.client = client;
+        this.token = token;
         this.json = json;
+        GatewayConfig.CreditService credit = config.creditService();
+        this.timeoutMs = credit.timeout().toMillis();
+        this.breakerDelaySeconds = Math.max(1, credit.breaker().delay().toSeconds());
+        AtomicInteger open = metrics.gauge("ai.credit.service.breaker.open", new AtomicInteger());
+        this.guard = Guard.create().withDescription("credit-service hold API")
+                .withCircuitBreaker().name(BREAKER)
+                .failOn(List.of(CreditServiceUnavailableException.class, TimeoutException.class))
+                .requestVolumeThreshold(credit.breaker().requestVolume())
+                .failureRatio(credit.breaker().failureRatio())
+                .delay(credit.breaker().delay().toMillis(), ChronoUnit.MILLIS)
+                .successThreshold(1)
+                .onStateChange(state -> {
+                    LOG.warnf("circuit breaker %s is now %s", BREAKER, state);
+                    open.set(state == CircuitBreakerState.CLOSED ? 0 : 1);
+                })
+                .done()
+                .withTimeout().duration(timeoutMs, ChronoUnit.MILLIS).done()
+                .withThreadOffload(false)
+                .build();
     }
 
     public Uni<CreditClient.Hold> reserve(String tenant, String user, FunctionType function, long amount, String key,
                                           int timeoutSeconds) {
-        return retrying(() -> client.reserve(bearer(), new CreditClient.ReserveRequest(tenant, amount, function.name(),
-                key, timeoutSeconds, user)))
-                .onFailure(WebApplicationException.class).transform(e -> translate((WebApplicationException) e, function, amount));
+        return guarded(() -> client.reserve(token.bearer(),
+                new CreditClient.ReserveRequest(tenant, amount, function.name(), key, timeoutSeconds, user)), function, amount);
     }
 
     public Uni<CreditClient.Capture> capture(String holdId, long amount, String key, long executionMs, String description) {
-        return retrying(() -> client.capture(bearer(), holdId, new CreditClient.CaptureRequest(amount, key,
-                (int) Math.min(Integer.MAX_VALUE, executionMs), description, null)));
+        return guarded(() -> client.capture(token.bearer(), holdId, new CreditClient.CaptureRequest(amount, key,
+                (int) Math.min(Integer.MAX_VALUE, executionMs), description, null)), null, 0);
     }
 
     public Uni<CreditClient.Release> release(String holdId, String key) {
-        return retrying(() -> client.release(bearer(), holdId, new CreditClient.ReleaseRequest(key)));
+        return guarded(() -> client.release(token.bearer(), holdId, new CreditClient.ReleaseRequest(key)), null, 0);
     }
 
-    /** Retries transport failures and 5xx only, at most 3 times, with the same body (same key). */
-    private static <T> Uni<T> retrying(java.util.function.Supplier<Uni<T>> call) {
-        return Uni.createFrom().<T>deferred(call::get)
-                .onFailure(e -> !(e instanceof WebApplicationException w) || w.getResponse().getStatus() >= 500)
-                .retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(1)).atMost(3);
+    @SuppressWarnings("unchecked")
+    private <T> Uni<T> guarded(Supplier<Uni<T>> call, FunctionType function, long amount) {
+        Context caller = Vertx.currentContext();
+        Uni<Object> result = guard.get(() -> (Uni<Object>) call.get().onFailure().transform(e -> classify(e, function, amount)),
+                ANY_UNI);
+        result = result.onFailure(e -> !(e instanceof ApiException)).transform(this::unavailable);
+        // The breaker's timer answers on its own thread; the caller's next step (Hibernate Reactive) needs
+        // the caller's event loop back.
+        return (Uni<T>) (caller == null ? result : result.emitOn(task -> caller.runOnContext(v -> task.run())));
     }
 
-    private ApiException translate(WebApplicationException e, FunctionType function, long amount) {
-        int status = e.getResponse().getStatus();
-        JsonNode problem = body(e);
-        String code = problem.path("code").asText("CREDIT_SERVICE_ERROR");
-        if (status == 402) {
+    /** What the breaker and the timeout let through, said as a 503. */
+    private ApiException unavailable(Throwable e) {
+        if (e instanceof CircuitBreakerOpenException) {
+            return new CreditServiceUnavailableException("credit-service is failing; calls are paused (circuit open)",
+                    breakerDelaySeconds);
+        }
+        if (e instanceof TimeoutException) {
+            return new CreditServiceUnavailableException("credit-service did not answer within " + timeoutMs + " ms", 1);
+        }
+        LOG.warnf("credit-service call failed: %s", e.toString());
+        return new CreditServiceUnavailableException("credit-service cannot be reached", 1);
+    }
+
+    private ApiException classify(Throwable e, FunctionType function, long amount) {
+        if (!(e instanceof WebApplicationException w)) {
+            return new CreditServiceUnavailableException("credit-service cannot be reached: " + e.getClass().getSimpleName(), 1);
+        }
+        int status = w.getResponse().getStatus();
+        JsonNode problem = body(w);
+        if (status >= 500) {
+            long retryAfter = parseRetryAfter(w.getResponse().getHeaderString("Retry-After"));
+            return new CreditServiceUnavailableException("credit-service answered " + status + " "
+                    + problem.path("code").asText(""), retryAfter);
+        }
+        if (status == 402 && function != null) {
             return new ApiException(402, "INSUFFICIENT_CREDITS", "クレジット残高不足",
                     function.japaneseName() + "機能の実行には" + amount + "クレジットが必要です",
                     Map.of("required", amount, "available", problem.path("available").asLong()), Map.of());
         }
-        return new ApiException(status >= 500 ? 503 : status, status >= 500 ? "CREDIT_SERVICE_UNAVAILABLE" : code,
-                "クレジット処理でエラーが発生しました", problem.path("detail").asText(e.getMessage()));
+        return new ApiException(status, problem.path("code").asText("CREDIT_SERVICE_ERROR"),
+                problem.path("title").asText("クレジット処理でエラーが発生しました"), problem.path("detail").asText(w.getMessage()));
+    }
+
+    private static long parseRetryAfter(String header) {
+        try {
+            return header == null ? 1 : Math.max(1, Long.parseLong(header.trim()));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 
     private JsonNode body(WebApplicationException e) {
@@ -71,9 +145,5 @@ public class CreditLedger {
         } catch (Exception ignored) {
             return json.createObjectNode();
         }
-    }
-
-    private static String bearer() {
-        return "Bearer " + Jwt.subject("ai-gateway-service").groups(Set.of("service")).sign();
     }
 }

@@ -15,6 +15,12 @@ import org.hibernate.type.SqlTypes;
 @Table(name = "ai_executions")
 public class Execution extends PanacheEntityBase {
 
+    public static final String RUNNING = "RUNNING";
+    public static final String COMPLETED = "COMPLETED";
+    public static final String FAILED = "FAILED";
+    public static final String CAPTURE_PENDING = "CAPTURE_PENDING";
+    public static final String RELEASE_PENDING = "RELEASE_PENDING";
+
     @Id
     public UUID id;
     @Column(name = "tenant_id", nullable = false)
@@ -23,7 +29,7 @@ public class Execution extends PanacheEntityBase {
     public String userId;
     @Column(name = "function_type", nullable = false)
     public String functionType;
-    /** RUNNING, COMPLETED or FAILED. */
+    /** RUNNING, COMPLETED, FAILED, or CAPTURE_PENDING / RELEASE_PENDING until the recovery job settles it. */
     @Column(nullable = false)
     public String status;
     @Column(name = "idempotency_key")
@@ -47,6 +53,11 @@ public class Execution extends PanacheEntityBase {
     public String errorCode;
     @JdbcTypeCode(SqlTypes.JSON)
     public String response;
+    /** The worst case reserved, and the hold's lifetime: a replayed reservation must match them exactly. */
+    @Column(name = "reserved_credits")
+    public Long reservedCredits;
+    @Column(name = "hold_timeout_seconds")
+    public Integer holdTimeoutSeconds;
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
     @Column(name = "completed_at")

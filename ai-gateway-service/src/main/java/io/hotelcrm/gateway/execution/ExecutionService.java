@@ -9,6 +9,7 @@ import io.hotelcrm.contracts.gateway.ExecutionFailed;
 import io.hotelcrm.gateway.anomaly.AnomalyDetector;
 import io.hotelcrm.gateway.credit.CreditClient;
 import io.hotelcrm.gateway.credit.CreditLedger;
+import io.hotelcrm.gateway.credit.CreditServiceUnavailableException;
 import io.hotelcrm.gateway.execution.CostPolicy.Cost;
 import io.hotelcrm.gateway.function.GatewayConfig;
 import io.hotelcrm.gateway.limits.RateLimiter;
@@ -24,7 +25,10 @@ import io.hotelcrm.platform.problem.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -83,11 +87,23 @@ public class ExecutionService {
         AiEngine engine = engines.engineFor(function, clean.model()); // unavailable: refused before anything is reserved
         String hash = RequestHash.of(function, clean.input(), clean.model(), clean.temperature(), clean.maxTokens(),
                 clean.options(), clean.messages());
+        Cost worst = costs.worstCase(function, clean.promptChars(), clean.maxTokens(), InputSanitizer.rows(clean.options()));
         return replay(tenant, idempotencyKey, hash)
                 .onItem().ifNull().switchTo(() -> limiter.acquire(tenant, user, function)
                         .chain(() -> anomaly.assess(tenant, user, clean))
-                        .chain(() -> start(tenant, user, function, idempotencyKey, hash, engine, clean))
+                        .chain(() -> start(tenant, user, function, idempotencyKey, hash, engine, clean, worst))
                         .chain(execution -> run(execution, clean, engine, function)));
+    }
+
+    /**
+     * How long the hold lives. A stream may run up to {@code gateway.streams.max-duration} (then it is cut
+     * and charged for what was sent), so its hold outlives that; anything else is bounded by the provider
+     * timeout, well inside {@code gateway.hold-timeout-seconds}.
+     */
+    private int holdTimeoutSeconds(EngineRequest clean) {
+        return clean.streaming()
+                ? (int) config.streams().maxDuration().toSeconds() + config.holdTimeoutSeconds()
+                : config.holdTimeoutSeconds();
     }
 
     private Uni<ExecuteResponse> replay(String tenant, String key, String hash) {
@@ -102,25 +118,31 @@ public class ExecutionService {
             if (!hash.equals(found.requestHash)) {
                 throw ApiException.idempotencyConflict(key);
             }
-            if (!"COMPLETED".equals(found.status)) {
+            if (Execution.CAPTURE_PENDING.equals(found.status)) {
+                throw new CreditServiceUnavailableException("This execution's result is being charged; retry with the "
+                        + "same Idempotency-Key to receive it", 1);
+            }
+            if (!Execution.COMPLETED.equals(found.status)) {
                 throw ApiException.conflict("EXECUTION_IN_PROGRESS", "An execution with this Idempotency-Key is still running");
             }
-            return read(found.response);
+            return read(found.response, ExecuteResponse.class);
         });
     }
 
     private Uni<Execution> start(String tenant, String user, FunctionType function, String key, String hash,
-                                 AiEngine engine, EngineRequest clean) {
+                                 AiEngine engine, EngineRequest clean, Cost worst) {
         Execution e = new Execution();
         e.id = UUID.randomUUID();
         e.tenantId = tenant;
         e.userId = user;
         e.functionType = function.name();
-        e.status = "RUNNING";
+        e.status = Execution.RUNNING;
         e.idempotencyKey = key;
         e.requestHash = hash;
         e.provider = engine.provider();
         e.model = clean.model();
+        e.reservedCredits = worst.credits();
+        e.holdTimeoutSeconds = holdTimeoutSeconds(clean);
         e.createdAt = clock.instant();
         return Panache.withTransaction(() -> e.persist().replaceWith(e))
                 .onFailure(t -> key != null && Constraints.isUniqueViolation(t))
@@ -129,49 +151,86 @@ public class ExecutionService {
     }
 
     private Uni<ExecuteResponse> run(Execution execution, EngineRequest clean, AiEngine engine, FunctionType function) {
-        Cost worst = costs.worstCase(function, clean.promptChars(), clean.maxTokens(), InputSanitizer.rows(clean.options()));
         Instant started = clock.instant();
-        return ledger.reserve(execution.tenantId, execution.userId, function, worst.credits(), execution.id.toString(),
-                        config.holdTimeoutSeconds())
+        StreamMeter meter = clean.streaming() ? new StreamMeter(clean.partials()) : null;
+        EngineRequest request = meter == null ? clean : clean.streamingTo(meter);
+        return reserve(execution)
                 .onFailure().call(e -> fail(execution, e, 0, started))
                 // deferred: an engine that throws instead of failing its Uni must still release the hold
-                .chain(hold -> Uni.createFrom().deferred(() -> engine.run(clean))
+                .chain(hold -> answer(engine, request, meter, execution)
                         .onFailure().call(e -> settleFailure(execution, hold, e, function, started))
-                        .chain(result -> charge(execution, hold, result, function, started)));
+                        .chain(result -> charge(execution, hold, result, function, started, meter != null)));
+    }
+
+    /** Reserves the execution's worst case under its id; replaying it answers the same hold. */
+    Uni<CreditClient.Hold> reserve(Execution execution) {
+        return ledger.reserve(execution.tenantId, execution.userId, FunctionType.valueOf(execution.functionType),
+                execution.reservedCredits, execution.id.toString(), execution.holdTimeoutSeconds);
+    }
+
+    private Uni<EngineResult> answer(AiEngine engine, EngineRequest request, StreamMeter meter, Execution execution) {
+        Uni<EngineResult> answer = Uni.createFrom().deferred(() -> engine.run(request));
+        if (meter != null) {
+            // A stream is cut at its deadline and charged for what was sent, before its hold can expire.
+            answer = answer.ifNoItem().after(config.streams().maxDuration())
+                    .recoverWithItem(() -> meter.cutOff(request, execution.model));
+        }
+        // Engines answer on worker or provider threads; what follows (Hibernate Reactive) needs the event loop.
+        Context loop = Vertx.currentContext();
+        return loop == null ? answer : answer.emitOn(task -> loop.runOnContext(v -> task.run()));
     }
 
     /**
      * A failed run costs nothing, except a provider rate limit: the request reached the provider, so the
-     * configured minimal charge (the guide's 1 credit) is captured and the rest released.
+     * configured minimal charge (the guide's 1 credit) is captured and the rest released. A release or
+     * capture credit-service does not take now is left to the recovery job.
      */
     private Uni<Void> settleFailure(Execution execution, CreditClient.Hold hold, Throwable cause, FunctionType function,
                                     Instant started) {
+        long latency = Duration.between(started, clock.instant()).toMillis();
         if (cause instanceof ProviderRateLimitedException) {
             long minimal = Math.min(config.providerRateLimitCharge(), hold.amount());
-            long latency = Duration.between(started, clock.instant()).toMillis();
             return ledger.capture(hold.holdId(), minimal, execution.id + ":capture", latency,
-                            function.japaneseName() + " (AIプロバイダーの利用制限: 最低料金)")
-                    .map(capture -> minimal)
-                    .onFailure().recoverWithItem(0L) // not captured: the hold expires and nothing is charged
-                    .chain(charged -> fail(execution, cause, charged, started));
+                            description(function, execution.model))
+                    .chain(capture -> fail(execution, cause, minimal, started))
+                    .onFailure().recoverWithUni(e -> owe(execution, hold, Execution.RELEASE_PENDING, minimal, null,
+                            latency, code(cause)));
         }
         return ledger.release(hold.holdId(), execution.id + ":release")
-                .onFailure().recoverWithNull()
-                .chain(() -> fail(execution, cause, 0, started));
+                .chain(release -> fail(execution, cause, 0, started))
+                .onFailure().recoverWithUni(e -> owe(execution, hold, Execution.RELEASE_PENDING, 0, null, latency,
+                        code(cause)));
     }
 
     private Uni<ExecuteResponse> charge(Execution execution, CreditClient.Hold hold, EngineResult result,
-                                        FunctionType function, Instant started) {
+                                        FunctionType function, Instant started, boolean streamed) {
         Cost actual = costs.cost(function, result.units());
         long credits = Math.min(actual.credits(), hold.amount()); // never above what was reserved
         long latency = Duration.between(started, clock.instant()).toMillis();
-        return ledger.capture(hold.holdId(), credits, execution.id + ":capture", latency,
-                        function.japaneseName() + " (" + result.model() + ")")
-                .chain(capture -> complete(execution, result, actual, credits, capture, latency));
+        return ledger.capture(hold.holdId(), credits, execution.id + ":capture", latency, description(function, result.model()))
+                .onFailure(CreditServiceUnavailableException.class).recoverWithUni(e -> {
+                    // A result the client can fetch again (by its key) or has already seen (a stream) is owed;
+                    // any other is dropped and its hold given back.
+                    boolean owed = execution.idempotencyKey != null || streamed;
+                    return owe(execution, hold, owed ? Execution.CAPTURE_PENDING : Execution.RELEASE_PENDING, credits,
+                            result, latency, "CREDIT_SERVICE_UNAVAILABLE")
+                            .chain(() -> Uni.createFrom().failure(owed ? new CreditServiceUnavailableException(
+                                    "The result could not be charged yet; retry with the same Idempotency-Key to "
+                                            + "receive it once credit-service is back", 1) : e));
+                })
+                .onFailure(e -> !(e instanceof CreditServiceUnavailableException))
+                .call(e -> fail(execution, e, 0, started)) // refused (e.g. HOLD_EXPIRED): nothing was charged
+                .chain(capture -> complete(execution, result, credits, capture, latency));
     }
 
-    private Uni<ExecuteResponse> complete(Execution execution, EngineResult result, Cost cost, long credits,
-                                          CreditClient.Capture capture, long latency) {
+    static String description(FunctionType function, String model) {
+        return function.japaneseName() + " (" + model + ")";
+    }
+
+    /** Builds the answer from the capture and records the execution as COMPLETED with ExecutionCompleted. */
+    Uni<ExecuteResponse> complete(Execution execution, EngineResult result, long credits, CreditClient.Capture capture,
+                                  long latency) {
+        Cost cost = costs.cost(FunctionType.valueOf(execution.functionType), result.units());
         ExecuteResponse response = new ExecuteResponse(
                 new ExecuteResponse.Execution(execution.id.toString(), execution.functionType.toLowerCase(), latency,
                         execution.createdAt, execution.provider, result.model(),
@@ -182,8 +241,11 @@ public class ExecutionService {
                 new ExecuteResponse.Billing(capture.transactionId(), result.units()));
         metrics.counter("ai.executions", "function", execution.functionType, "outcome", "completed").increment();
         metrics.timer("ai.provider.latency", "provider", execution.provider).record(Duration.ofMillis(latency));
-        return Panache.withTransaction(() -> Execution.<Execution>findById(execution.id).chain(e -> {
-            e.status = "COMPLETED";
+        return Panache.withTransaction(() -> locked(execution).chain(e -> {
+            if (e == null) {
+                return Uni.createFrom().voidItem();
+            }
+            e.status = Execution.COMPLETED;
             e.model = result.model();
             e.promptTokens = result.promptTokens();
             e.completionTokens = result.completionTokens();
@@ -198,14 +260,42 @@ public class ExecutionService {
         })).replaceWith(response);
     }
 
+    /**
+     * Records a settlement credit-service still owes: the hold, the credits to charge and (for a capture) the
+     * result, for the recovery job. A pending release frees the Idempotency-Key at once, as a failure does.
+     */
+    private Uni<Void> owe(Execution execution, CreditClient.Hold hold, String status, long credits, EngineResult result,
+                          long latency, String code) {
+        return Panache.withTransaction(() -> locked(execution).invoke(e -> {
+            if (e == null) {
+                return;
+            }
+            e.status = status;
+            e.holdId = UUID.fromString(hold.holdId());
+            e.credits = credits;
+            e.latencyMs = latency;
+            e.errorCode = code;
+            e.response = result == null ? null : write(result);
+            if (Execution.RELEASE_PENDING.equals(status)) {
+                e.idempotencyKey = null;
+            }
+        })).replaceWithVoid();
+    }
+
     /** Records the failure; nothing was charged, so the key is freed for a retry. */
     private Uni<Void> fail(Execution execution, Throwable cause, long charged, Instant started) {
-        String code = cause instanceof ApiException api ? api.code() : "PROVIDER_UNAVAILABLE";
-        long latency = Duration.between(started, clock.instant()).toMillis();
+        return fail(execution, code(cause), charged, Duration.between(started, clock.instant()).toMillis());
+    }
+
+    Uni<Void> fail(Execution execution, String code, long charged, long latency) {
         metrics.counter("ai.executions", "function", execution.functionType, "outcome", "failed").increment();
-        return Panache.withTransaction(() -> Execution.<Execution>findById(execution.id).chain(e -> {
-            e.status = "FAILED";
+        return Panache.withTransaction(() -> locked(execution).chain(e -> {
+            if (e == null) {
+                return Uni.createFrom().voidItem();
+            }
+            e.status = Execution.FAILED;
             e.errorCode = code;
+            e.credits = charged;
             e.latencyMs = latency;
             e.idempotencyKey = null;
             e.completedAt = clock.instant();
@@ -214,17 +304,30 @@ public class ExecutionService {
         })).replaceWithVoid();
     }
 
-    private String write(ExecuteResponse response) {
+    /**
+     * The row, locked, if it is still in the state this copy was read in; null when someone else (the request
+     * or the recovery job on another replica) has moved it on, so every transition happens once.
+     */
+    private static Uni<Execution> locked(Execution execution) {
+        return Execution.<Execution>findById(execution.id, LockModeType.PESSIMISTIC_WRITE)
+                .map(e -> e != null && e.status.equals(execution.status) ? e : null);
+    }
+
+    private static String code(Throwable cause) {
+        return cause instanceof ApiException api ? api.code() : "PROVIDER_UNAVAILABLE";
+    }
+
+    private String write(Object value) {
         try {
-            return json.writeValueAsString(response);
+            return json.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private ExecuteResponse read(String stored) {
+    <T> T read(String stored, Class<T> type) {
         try {
-            return json.readValue(stored, ExecuteResponse.class);
+            return json.readValue(stored, type);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -43,6 +43,26 @@ public interface GatewayConfig {
      */
     Map<String, String> routing();
 
+    Streams streams();
+
+    Recovery recovery();
+
+    interface Streams {
+        /** The longest a streamed answer may run; then it ends and is charged for what was sent. */
+        @WithDefault("600s")
+        Duration maxDuration();
+    }
+
+    /** The job that settles executions a crash or an unreachable credit-service left unfinished. */
+    interface Recovery {
+        @WithDefault("10s")
+        Duration interval();
+
+        /** Executions settled per run. */
+        @WithDefault("50")
+        int batchSize();
+    }
+
     /** Credits charged when the provider answers "rate limited" (the guide's minimal charge). */
     @WithDefault("1")
     long providerRateLimitCharge();
@@ -65,7 +85,12 @@ public interface GatewayConfig {
         /** Model used when a request asks for none, or for {@code local} where an LLM must answer. */
         String defaultModel();
 
+        /** The wait for an answer to begin. */
         Duration timeout();
+
+        /** The wait for a connection: a provider that is down is told apart from a slow one quickly. */
+        @WithDefault("3s")
+        Duration connectTimeout();
 
         default boolean configured() {
             return keyless() || apiKey().filter(k -> !k.isBlank()).isPresent();
@@ -82,6 +107,26 @@ public interface GatewayConfig {
 
     interface CreditService {
         String url();
+
+        /** The most one call to credit-service may take (connecting included) before it counts as failed. */
+        @WithDefault("2s")
+        Duration timeout();
+
+        Breaker breaker();
+    }
+
+    /** The circuit breaker in front of credit-service: opens on a failure ratio, probes again after the delay. */
+    interface Breaker {
+        /** Calls in the rolling window the ratio is computed over. */
+        @WithDefault("10")
+        int requestVolume();
+
+        @WithDefault("0.5")
+        double failureRatio();
+
+        /** How long the circuit stays open before one probe call may pass. */
+        @WithDefault("5s")
+        Duration delay();
     }
 
     interface Limits {

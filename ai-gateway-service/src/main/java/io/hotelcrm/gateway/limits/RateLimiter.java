@@ -70,7 +70,8 @@ public class RateLimiter {
         if ("deny".equalsIgnoreCase(config.limits().onRedisFailure())) {
             LOG.warnf("Redis unreachable, denying by policy: %s", e.toString());
             return Uni.createFrom().failure(new ApiException(503, "RATE_LIMITER_UNAVAILABLE",
-                    "一時的に利用できません", "Rate limits cannot be checked right now; retry shortly"));
+                    "一時的に利用できません", "Rate limits cannot be checked right now; retry shortly",
+                    Map.of("retryAfter", 1), Map.of("Retry-After", "1")));
         }
         LOG.warnf("Redis unreachable, allowing by policy: %s", e.toString());
         return Uni.createFrom().voidItem();

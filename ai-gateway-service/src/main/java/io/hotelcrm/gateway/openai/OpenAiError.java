@@ -1,5 +1,6 @@
 package io.hotelcrm.gateway.openai;
 
+import io.hotelcrm.platform.persistence.Transient;
 import io.hotelcrm.platform.problem.ApiException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -22,6 +23,9 @@ public record OpenAiError(int status, Body error, Map<String, String> headers) {
         if (failure instanceof ApiException api) {
             String detail = api.getMessage() == null ? api.title() : api.title() + ": " + api.getMessage();
             return new OpenAiError(api.status(), new Body(detail, type(api.status()), null, api.code()), api.headers());
+        }
+        if (Transient.isTransient(failure)) { // the database is down or restarting, as /api/v1 answers it
+            return of(Transient.unavailable("The database"));
         }
         if (failure instanceof UnauthorizedException) {
             return new OpenAiError(401, new Body("A valid bearer token (JWT) is required", "authentication_error",

@@ -29,7 +29,7 @@ public class EngineRouter {
     public AiEngine engineFor(FunctionType function, String model) {
         String route = routeFor(function, model);
         return engines.stream().filter(e -> e.provider().equals(route) && e.supports(function)).findFirst()
-                .orElseThrow(() -> new ProviderUnavailableException(unavailable(function, route)));
+                .orElseThrow(() -> ProviderUnavailableException.lasting(unavailable(function, route)));
     }
 
     /** {@code local} or {@code llm}. */

@@ -20,7 +20,10 @@ import java.util.concurrent.Executors;
  * so tests can tell what the gateway sent; it records every request body.
  * <p>
  * Scenarios by model name: {@code rate-limited} → 429 rate_limit_exceeded, {@code no-quota} → 429
- * insufficient_quota, {@code down} → 503; any other model answers.
+ * insufficient_quota, {@code down} → 503, {@code slow} → answers after {@link #SLOW_DELAY_MS},
+ * {@code long-stream} → streams {@link #LONG_STREAM_PIECE} every 100 ms for up to 10 s (a stream that
+ * outlives its hold); any other model answers. {@link #onRequest} runs before each answer, so a test
+ * can fail a dependency while the engine is at work.
  */
 public final class OpenAiProtocolServer implements AutoCloseable {
 
@@ -29,8 +32,12 @@ public final class OpenAiProtocolServer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    public static final long SLOW_DELAY_MS = 5000;
+    public static final String LONG_STREAM_PIECE = "長".repeat(50);
+
     private final HttpServer server;
     public final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+    public volatile Runnable onRequest = () -> { };
 
     private OpenAiProtocolServer(HttpServer server) {
         this.server = server;
@@ -64,11 +71,17 @@ public final class OpenAiProtocolServer implements AutoCloseable {
         }
         JsonNode request = JSON.readTree(exchange.getRequestBody());
         requests.add(request);
+        onRequest.run();
         String model = request.path("model").asText();
         switch (model) {
             case "rate-limited" -> error(exchange, 429, "Rate limit reached for requests", "requests", "rate_limit_exceeded");
             case "no-quota" -> error(exchange, 429, "You exceeded your current quota", "insufficient_quota", "insufficient_quota");
             case "down" -> error(exchange, 503, "The server is overloaded", "server_error", null);
+            case "slow" -> {
+                pause(SLOW_DELAY_MS);
+                answer(exchange, request, model);
+            }
+            case "long-stream" -> longStream(exchange, model);
             default -> answer(exchange, request, model);
         }
     }
@@ -110,6 +123,29 @@ public final class OpenAiProtocolServer implements AutoCloseable {
             last.set("usage", usage);
             event(out, last);
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void longStream(HttpExchange exchange, String model) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            for (int i = 0; i < 100; i++) {
+                event(out, chunk(model, LONG_STREAM_PIECE, null));
+                pause(100);
+            }
+            event(out, chunk(model, null, "stop"));
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            // the gateway stopped listening
+        }
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms); // the scenario's own pace, not a test waiting
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -17,7 +17,7 @@ public class OpenAiProtocolServerResource implements QuarkusTestResourceLifecycl
             throw new IllegalStateException(e);
         }
         return Map.of("gateway.llm.base-url", server.baseUrl(), "gateway.llm.api-key", OpenAiProtocolServer.TEST_KEY,
-                "gateway.models.allowed", "local,gpt-4o-mini,gpt-4o,rate-limited,no-quota,down");
+                "gateway.models.allowed", "local,gpt-4o-mini,gpt-4o,rate-limited,no-quota,down,slow,long-stream");
     }
 
     @Override

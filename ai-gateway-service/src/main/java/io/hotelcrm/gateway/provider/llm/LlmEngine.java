@@ -53,9 +53,13 @@ public class LlmEngine implements AiEngine {
                 .parameters(OpenAiChatRequestParameters.builder().modelName(modelFor(request))
                         .temperature(request.temperature()).maxOutputTokens(request.maxTokens()).build())
                 .build();
+        // The HTTP client's read timeout is not always honoured (seen with the JDK client), so a whole answer
+        // is also bounded here; a stream is bounded by gateway.streams.max-duration.
         Uni<ChatResponse> answer = streams(request) ? stream(chat, request)
                 : Uni.createFrom().item(() -> models.chat().chat(chat))
-                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                        .ifNoItem().after(models.timeout()).failWith(() -> new ProviderUnavailableException(
+                                "the AI provider did not answer within " + models.timeout().toMillis() + " ms"));
         return answer.onFailure().transform(LlmEngine::classify).map(response -> result(request, response));
     }
 
@@ -120,14 +124,14 @@ public class LlmEngine implements AiEngine {
         String message = String.valueOf(error.getMessage());
         if (error instanceof RateLimitException || status(error) == 429) {
             return message.contains("insufficient_quota")
-                    ? new ProviderUnavailableException("AIプロバイダーの利用枠が不足しています (provider quota exhausted)")
+                    ? ProviderUnavailableException.lasting("AIプロバイダーの利用枠が不足しています (provider quota exhausted)")
                     : new ProviderRateLimitedException("the AI provider is rate limiting requests; try again shortly");
         }
         if (error instanceof ModelNotFoundException || error instanceof InvalidRequestException) {
-            return new ProviderUnavailableException("the AI provider refused the request: " + abbreviate(message));
+            return ProviderUnavailableException.lasting("the AI provider refused the request: " + abbreviate(message));
         }
         if (error instanceof AuthenticationException) {
-            return new ProviderUnavailableException("the AI provider refused the gateway's credentials");
+            return ProviderUnavailableException.lasting("the AI provider refused the gateway's credentials");
         }
         return new ProviderUnavailableException("the AI provider did not answer: " + abbreviate(message));
     }

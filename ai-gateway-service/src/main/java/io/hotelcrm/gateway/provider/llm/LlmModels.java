@@ -1,5 +1,6 @@
 package io.hotelcrm.gateway.provider.llm;
 
+import dev.langchain4j.http.client.jdk.JdkHttpClientBuilder;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
@@ -26,24 +27,36 @@ public class LlmModels {
         return config.configured();
     }
 
+    public java.time.Duration timeout() {
+        return config.timeout();
+    }
+
     public String defaultModel() {
         return config.defaultModel();
     }
 
     public ChatModel chat() {
         if (chat == null) {
-            chat = OpenAiChatModel.builder().baseUrl(config.baseUrl()).apiKey(key())
-                    .modelName(config.defaultModel()).timeout(config.timeout()).maxRetries(0).build();
+            chat = OpenAiChatModel.builder().baseUrl(config.baseUrl()).apiKey(key()).httpClientBuilder(http())
+                    .modelName(config.defaultModel()).maxRetries(0).build();
         }
         return chat;
     }
 
     public StreamingChatModel streaming() {
         if (streaming == null) {
-            streaming = OpenAiStreamingChatModel.builder().baseUrl(config.baseUrl()).apiKey(key())
-                    .modelName(config.defaultModel()).timeout(config.timeout()).build();
+            streaming = OpenAiStreamingChatModel.builder().baseUrl(config.baseUrl()).apiKey(key()).httpClientBuilder(http())
+                    .modelName(config.defaultModel()).build();
         }
         return streaming;
+    }
+
+    /**
+     * A provider that is down fails within the connect timeout; one that is slow within {@code timeout}, the
+     * wait for its answer to begin (a stream may then go on, up to {@code gateway.streams.max-duration}).
+     */
+    private JdkHttpClientBuilder http() {
+        return new JdkHttpClientBuilder().connectTimeout(config.connectTimeout()).readTimeout(config.timeout());
     }
 
     /** Keyless endpoints (Ollama, vLLM) accept any bearer value. */
