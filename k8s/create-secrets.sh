@@ -32,7 +32,9 @@ done
 create aicredit-redis generic aicredit-redis --from-literal=password="$(password)"
 create aicredit-jwt-issuer generic aicredit-jwt-issuer --from-file=public.pem="${JWT_PUBLIC_KEY:?path of the issuer public key}"
 create aicredit-gateway-signing generic aicredit-gateway-signing \
-  --from-file=service-signing.pem="${GATEWAY_SIGNING_KEY:?path of the gateway signing key}"
+  --from-file=service-signing.pem="${GATEWAY_SIGNING_KEY:?path of the gateway's own signing key}"
+create aicredit-gateway-verification generic aicredit-gateway-verification \
+  --from-file=public.pem="${GATEWAY_PUBLIC_KEY:?path of the gateway signing key's public half}"
 create aicredit-stripe generic aicredit-stripe --from-literal=api-key="${STRIPE_API_KEY:?}" \
   --from-literal=webhook-secret="${STRIPE_WEBHOOK_SECRET:?}"
 [ -n "${OPENAI_API_KEY:-}" ] && create aicredit-openai generic aicredit-openai --from-literal=api-key="$OPENAI_API_KEY"

@@ -100,6 +100,18 @@ Plain settings inline, credentials only as secretKeyRef.
 {{- if eq $name "ai-gateway-service" }}
 - name: JWT_SIGNING_KEY_LOCATION
   value: /etc/aicredit/jwt/service-signing.pem
+- name: SERVICE_JWT_ISSUER
+  value: {{ $root.Values.jwt.serviceTokens.issuer | quote }}
+{{- end }}
+{{- if eq $name "credit-service" }}
+- name: SERVICE_JWT_ISSUER
+  value: {{ $root.Values.jwt.serviceTokens.issuer | quote }}
+{{- $locations := list }}
+{{- range $root.Values.jwt.serviceTokens.verificationKeySecret.keys }}
+{{- $locations = append $locations (printf "/etc/aicredit/jwt/service-%s" .) }}
+{{- end }}
+- name: SERVICE_JWT_PUBLIC_KEY_LOCATIONS
+  value: {{ join "," $locations | quote }}
 {{- end }}
 {{- range $key, $value := $svc.env }}
 - name: {{ $key }}
@@ -138,6 +150,15 @@ Plain settings inline, credentials only as secretKeyRef.
           items:
             - key: {{ $root.Values.jwt.signingKeySecret.key }}
               path: service-signing.pem
+      {{- end }}
+      {{- if eq $name "credit-service" }}
+      - secret:
+          name: {{ $root.Values.jwt.serviceTokens.verificationKeySecret.name }}
+          items:
+            {{- range $root.Values.jwt.serviceTokens.verificationKeySecret.keys }}
+            - key: {{ . }}
+              path: service-{{ . }}
+            {{- end }}
       {{- end }}
 {{- end -}}
 

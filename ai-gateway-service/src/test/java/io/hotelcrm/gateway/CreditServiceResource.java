@@ -25,8 +25,8 @@ public class CreditServiceResource implements QuarkusTestResourceLifecycleManage
                     "KAFKA_BOOTSTRAP_SERVERS", System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"),
                     "JWT_PUBLIC_KEY_LOCATION", key.toString(), "JWT_ISSUER", TestJwt.ISSUER,
                     // service tokens: the gateway's own test key pair and issuer
-                    "SERVICE_TOKEN_PUBLIC_KEY_LOCATIONS", gatewayKeys.resolve("gateway-public.pem").toString(),
-                    "SERVICE_TOKEN_ISSUER", TestJwt.SERVICE_ISSUER));
+                    "SERVICE_JWT_PUBLIC_KEY_LOCATIONS", gatewayKeys.resolve("gateway-public.pem").toString(),
+                    "SERVICE_JWT_ISSUER", TestJwt.SERVICE_ISSUER));
             credit.awaitReady(Duration.ofSeconds(90));
             url = credit.baseUrl();
             return Map.of("gateway.credit-service.url", url);

@@ -31,7 +31,7 @@ final class ServiceEnv {
         env.put("JWT_ISSUER", TestJwt.ISSUER);
         Path keys = TestJwt.writeGatewayKeys(publicKey.toAbsolutePath().getParent());
         env.put("JWT_SIGNING_KEY_LOCATION", keys.resolve("gateway-private.pem").toString());
-        env.put("SERVICE_TOKEN_PUBLIC_KEY_LOCATIONS", keys.resolve("gateway-public.pem").toString());
+        env.put("SERVICE_JWT_PUBLIC_KEY_LOCATIONS", keys.resolve("gateway-public.pem").toString());
         return env;
     }
 }
