@@ -11,14 +11,9 @@ declare -A PORT=([credit-service]=8081 [ai-gateway-service]=8082 [billing-servic
 # Each service owns one database (design.md §2); tests use <db>_test so a running suite is never touched.
 declare -A DB=([credit-service]=credit [ai-gateway-service]=gateway [billing-service]=billing [alert-service]=alert)
 
-# The dashboard is the suite's single origin locally: it serves the UI and proxies these API paths to the
-# services, as the chart's Ingress does (helm/aicredit/values.yaml ingress.routes; deploy-tests keep the two equal).
+# The dashboard is the suite's single origin locally: it serves the UI and proxies the API paths to the
+# services exactly as the chart's Ingress routes them (helm/aicredit/values.yaml ingress.routes, read from there).
 DASHBOARD_PORT=8080
-declare -A PROXY_ROUTES=(
-  [/api/v1/credits/packages]=billing-service [/api/v1/credits/purchase]=billing-service
-  [/api/v1/billing]=billing-service [/webhook/stripe]=billing-service
-  [/api/v1/credits]=credit-service [/api/v1/ai]=ai-gateway-service [/api/v1/alerts]=alert-service
-)
 # The local payment backend (Stripe's test mode, offline): the project's stripe-stub, unless STRIPE_API_KEY is set
 STRIPE_STUB_PORT=12111
 STRIPE_STUB_CONTROL_PORT=12112
@@ -132,21 +127,26 @@ ensure_jwt_keys() {
   done
 }
 
-# Debian's Chromium for the dashboard's browser tests (playwright-core drives it; it never downloads a browser).
+# Debian's Chromium for the dashboard's browser tests (playwright-core drives it; it never downloads a browser),
+# with Japanese fonts so the screenshots show text rather than boxes.
 ensure_browser() {
-  if [ ! -x /usr/bin/chromium ]; then
-    log "installing chromium (browser tests)"
+  local missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]} (browser tests)"
     as_root apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
 }
 
 # DASHBOARD_PROXY_ROUTES for the dashboard: prefix=url of each routed service, plus the stub's test-mode actions.
 dashboard_proxy_routes() {
-  local prefix out=""
-  for prefix in "${!PROXY_ROUTES[@]}"; do
-    out+="$prefix=http://127.0.0.1:${PORT[${PROXY_ROUTES[$prefix]}]},"
-  done
+  local path svc out=""
+  while read -r path svc; do
+    out+="$path=http://127.0.0.1:${PORT[$svc]},"
+  done < <(sed -nE 's/^ *- \{path: ([^,]+), service: ([a-z-]+)\}.*/\1 \2/p' "$ROOT/helm/aicredit/values.yaml")
+  [ -n "$out" ] || die "no ingress.routes found in helm/aicredit/values.yaml"
   echo "${out%,}"
 }
 

@@ -74,10 +74,9 @@ for (const viewport of Object.keys(VIEWPORTS)) {
       await page.getByTestId('history-item').first().getByRole('button').click()
       const receipt = await text(page.getByTestId('receipt'))
       assert.ok(receipt.includes(history.items[0].transactionId) && receipt.includes('計算式'), receipt)
+      await page.screenshot({ path: `${SHOTS}/dashboard-${viewport}.png`, fullPage: viewport === 'desktop' })
       await page.getByTestId('filter-function').selectOption('analysis')
       await until('the analysis filter', async () => (await page.getByTestId('history-item').count()) === 1)
-
-      await page.screenshot({ path: `${SHOTS}/dashboard-${viewport}.png`, fullPage: viewport === 'desktop' })
       assert.deepEqual(errors, [])
       await context.close()
     })

@@ -1,11 +1,17 @@
 package io.hotelcrm.stripestub;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,8 +30,10 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * Run: {@code java -cp … io.hotelcrm.stripestub.TestModeServer}; environment {@code STRIPE_STUB_PORT} (12111),
- * {@code STRIPE_STUB_CONTROL_PORT} (12112), {@code STRIPE_STUB_WEBHOOK_SECRET} (a test-only {@code whsec_test_…})
- * and {@code STRIPE_STUB_WEBHOOK_URL} (billing-service's {@code /webhook/stripe}).
+ * {@code STRIPE_STUB_CONTROL_PORT} (12112), {@code STRIPE_STUB_WEBHOOK_SECRET} (a test-only {@code whsec_test_…}),
+ * {@code STRIPE_STUB_WEBHOOK_URL} (billing-service's {@code /webhook/stripe}) and {@code STRIPE_STUB_STATE_FILE}:
+ * billing-service remembers Stripe's ids (customers, saved cards, the tax rate) across restarts, so the stub keeps
+ * its objects in that file when it stops and reads them back when it starts, as Stripe would still know them.
  */
 public final class TestModeServer implements AutoCloseable {
 
@@ -92,7 +100,28 @@ public final class TestModeServer implements AutoCloseable {
         stub.close();
     }
 
-    public static void main(String[] args) throws InterruptedException {
+    /** Writes the stub's objects and test-card scenarios (what billing may refer to later) to {@code file}. */
+    void save(Path file) {
+        ObjectNode state = JsonNodeFactory.instance.objectNode();
+        stub.objects.forEach(state.putObject("objects")::set);
+        stub.cardScenario.forEach(state.putObject("cardScenario")::put);
+        try {
+            Files.writeString(file, stub.write(state));
+        } catch (IOException e) {
+            System.err.println("could not save the stub's state to " + file + ": " + e);
+        }
+    }
+
+    void load(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        JsonNode state = new ObjectMapper().readTree(file.toFile());
+        state.path("objects").fields().forEachRemaining(e -> stub.objects.put(e.getKey(), (ObjectNode) e.getValue()));
+        state.path("cardScenario").fields().forEachRemaining(e -> stub.cardScenario.put(e.getKey(), e.getValue().asText()));
+    }
+
+    public static void main(String[] args) throws InterruptedException, IOException {
         String secret = env("STRIPE_STUB_WEBHOOK_SECRET", null);
         if (secret == null || !secret.startsWith("whsec_test_")) {
             throw new IllegalArgumentException("STRIPE_STUB_WEBHOOK_SECRET must be a test-only whsec_test_… secret");
@@ -100,7 +129,16 @@ public final class TestModeServer implements AutoCloseable {
         StripeStub stub = StripeStub.start(Integer.parseInt(env("STRIPE_STUB_PORT", "12111")), secret);
         stub.sendWebhooksTo(env("STRIPE_STUB_WEBHOOK_URL", "http://127.0.0.1:8083/webhook/stripe"));
         TestModeServer server = new TestModeServer(stub, Integer.parseInt(env("STRIPE_STUB_CONTROL_PORT", "12112")));
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        String stateFile = env("STRIPE_STUB_STATE_FILE", null);
+        if (stateFile != null) {
+            server.load(Path.of(stateFile));
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (stateFile != null) {
+                server.save(Path.of(stateFile));
+            }
+            server.close();
+        }));
         System.out.println("Stripe stub (TEST MODE, no real payments) API " + stub.baseUrl() + ", test-mode actions "
                 + server.controlUrl() + ", webhooks to " + env("STRIPE_STUB_WEBHOOK_URL", "http://127.0.0.1:8083/webhook/stripe"));
         Thread.currentThread().join();
