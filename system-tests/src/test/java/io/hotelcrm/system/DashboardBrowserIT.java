@@ -7,6 +7,10 @@ import io.hotelcrm.stripestub.TestModeServer;
 import io.hotelcrm.testsupport.LocalBroker;
 import io.hotelcrm.testsupport.ServiceProcess;
 import io.hotelcrm.testsupport.TestJwt;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -108,6 +112,23 @@ class DashboardBrowserIT {
         }
         if (kafka != null) {
             kafka.stop();
+        }
+    }
+
+    @Test
+    void theProdProfileNeverSignsTokensWhateverTheConfigurationSays() throws Exception {
+        ServiceProcess prod = ServiceProcess.start("dashboard", Map.of("DASHBOARD_DEV_SIGN_IN_ENABLED", "true",
+                "DASHBOARD_DEV_SIGNING_KEY_LOCATION", Path.of("target/browser-jwt/private.pem").toAbsolutePath().toString()));
+        try {
+            prod.awaitReady(STARTUP);
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(prod.baseUrl() + "/dashboard-api/dev/sign-in")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"tenant\":\"hotel-x\",\"role\":\"admin\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).isEqualTo(404);
+            assertThat(answer.body()).doesNotContain("token");
+        } finally {
+            prod.stop();
         }
     }
 
