@@ -1,6 +1,9 @@
 # Shared by the dev/ scripts. Source it; do not run it.
 # Everything the scripts create lives under .dev/ (git-ignored): Kafka data, keys, logs, pids.
 set -euo pipefail
+# Descriptors a caller handed down (a lock of `flock /tmp/build.lock ./dev/up`, say) must not live on in
+# the background services these scripts start, or the lock would be held until they stop.
+for fd in 3 4 5 6 7 8 9; do eval "exec $fd>&-"; done
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE="$ROOT/.dev"
