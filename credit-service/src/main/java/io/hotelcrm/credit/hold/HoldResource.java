@@ -1,11 +1,11 @@
 package io.hotelcrm.credit.hold;
 
-import io.hotelcrm.credit.hold.HoldViews.CaptureRequest;
-import io.hotelcrm.credit.hold.HoldViews.CaptureView;
-import io.hotelcrm.credit.hold.HoldViews.HoldView;
-import io.hotelcrm.credit.hold.HoldViews.ReleaseRequest;
-import io.hotelcrm.credit.hold.HoldViews.ReleaseView;
-import io.hotelcrm.credit.hold.HoldViews.ReserveRequest;
+import io.hotelcrm.contracts.hold.HoldApi.CaptureRequest;
+import io.hotelcrm.contracts.hold.HoldApi.CaptureView;
+import io.hotelcrm.contracts.hold.HoldApi.HoldView;
+import io.hotelcrm.contracts.hold.HoldApi.ReleaseRequest;
+import io.hotelcrm.contracts.hold.HoldApi.ReleaseView;
+import io.hotelcrm.contracts.hold.HoldApi.ReserveRequest;
 import io.hotelcrm.platform.problem.ApiException;
 import io.hotelcrm.platform.security.Roles;
 import io.smallrye.mutiny.Uni;

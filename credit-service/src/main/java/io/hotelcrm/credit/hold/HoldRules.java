@@ -2,9 +2,9 @@ package io.hotelcrm.credit.hold;
 
 import io.hotelcrm.contracts.EventType;
 import io.hotelcrm.contracts.credit.UsageRecorded;
-import io.hotelcrm.credit.hold.HoldViews.CaptureView;
-import io.hotelcrm.credit.hold.HoldViews.HoldView;
-import io.hotelcrm.credit.hold.HoldViews.ReleaseView;
+import io.hotelcrm.contracts.hold.HoldApi.CaptureView;
+import io.hotelcrm.contracts.hold.HoldApi.HoldView;
+import io.hotelcrm.contracts.hold.HoldApi.ReleaseView;
 import io.hotelcrm.credit.ledger.AccountWork;
 import io.hotelcrm.credit.ledger.LedgerOp;
 import io.hotelcrm.credit.ledger.LedgerTransaction;

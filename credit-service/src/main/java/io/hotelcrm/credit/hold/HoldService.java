@@ -1,11 +1,11 @@
 package io.hotelcrm.credit.hold;
 
 import io.hotelcrm.contracts.FunctionType;
-import io.hotelcrm.credit.hold.HoldViews.CaptureRequest;
-import io.hotelcrm.credit.hold.HoldViews.CaptureView;
-import io.hotelcrm.credit.hold.HoldViews.HoldView;
-import io.hotelcrm.credit.hold.HoldViews.ReleaseView;
-import io.hotelcrm.credit.hold.HoldViews.ReserveRequest;
+import io.hotelcrm.contracts.hold.HoldApi.CaptureRequest;
+import io.hotelcrm.contracts.hold.HoldApi.CaptureView;
+import io.hotelcrm.contracts.hold.HoldApi.HoldView;
+import io.hotelcrm.contracts.hold.HoldApi.ReleaseView;
+import io.hotelcrm.contracts.hold.HoldApi.ReserveRequest;
 import io.hotelcrm.credit.ledger.Ledger;
 import io.hotelcrm.credit.ledger.LedgerOp;
 import io.hotelcrm.credit.plan.CreditConfig;

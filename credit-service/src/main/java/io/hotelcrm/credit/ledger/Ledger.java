@@ -295,7 +295,7 @@ public class Ledger {
     }
 
     private void rememberHold(Pending p, Object result) {
-        if (result instanceof io.hotelcrm.credit.hold.HoldViews.HoldView view && p.op.tenantId() != null) {
+        if (result instanceof io.hotelcrm.contracts.hold.HoldApi.HoldView view && p.op.tenantId() != null) {
             synchronized (lock) {
                 holdTenants.put(UUID.fromString(view.holdId()), p.op.tenantId());
             }

@@ -22,7 +22,7 @@ public sealed interface LedgerOp {
         return null;
     }
 
-    /** Reserve the worst case of an AI execution. Answers {@code HoldViews.HoldView}. */
+    /** Reserve the worst case of an AI execution. Answers {@code HoldApi.HoldView}. */
     record Reserve(String tenantId, long amount, FunctionType function, String userId, String idempotencyKey,
                    int timeoutSeconds, String requestHash) implements LedgerOp {
     }
