@@ -51,7 +51,7 @@ class ChartTest {
         List<JsonNode> objects = RENDERED.get(values);
         for (String kind : List.of("Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy")) {
             List<String> selected = ofKind(objects, kind).stream().map(ChartTest::selectedService).toList();
-            assertThat(selected).as(kind + " per service (" + values + ")").containsAll(SERVICES);
+            assertThat(selected).as(kind + " per service and the dashboard (" + values + ")").containsAll(SERVICES).contains("dashboard");
         }
         for (JsonNode hpa : ofKind(objects, "HorizontalPodAutoscaler")) {
             JsonNode spec = hpa.path("spec");
@@ -82,7 +82,7 @@ class ChartTest {
         SoftAssertions soft = new SoftAssertions();
         List<JsonNode> workloads = new ArrayList<>(ofKind(RENDERED.get(values), "Deployment"));
         workloads.addAll(ofKind(WITH_HOOKS.get(values), "Job"));
-        assertThat(ofKind(RENDERED.get(values), "Deployment")).hasSize(SERVICES.size());
+        assertThat(ofKind(RENDERED.get(values), "Deployment")).hasSize(SERVICES.size() + 1); // and the dashboard
         for (JsonNode workload : workloads) {
             JsonNode pod = workload.path("spec").path("template").path("spec");
             boolean longRunning = workload.path("kind").asText().equals("Deployment");
@@ -126,6 +126,9 @@ class ChartTest {
         Pattern secretName = Pattern.compile("(?i).*(PASSWORD|SECRET|API_KEY|TOKEN|PRIVATE).*");
         for (JsonNode deployment : ofKind(objects, "Deployment")) {
             JsonNode container = deployment.path("spec").path("template").path("spec").path("containers").get(0);
+            if ("dashboard".equals(selectedService(deployment))) {
+                continue; // no credentials at all: theIngressRoutesEverythingElseToTheDashboard… checks it has no secretKeyRef
+            }
             Set<String> fromSecrets = new HashSet<>();
             for (JsonNode env : container.path("env")) {
                 String var = env.path("name").asText();
@@ -234,7 +237,9 @@ class ChartTest {
                             .max(java.util.Comparator.comparingInt(r -> r.getKey().length()))
                             .map(Map.Entry::getValue).orElse(null);
                     if (path.startsWith("/internal")) {
-                        assertThat(backend).as(path + " of " + service + " must not be routed").isNull();
+                        // only the dashboard's catch-all "/" may match it, and the dashboard serves no such path
+                        assertThat(backend).as(path + " of " + service + " must not be routed to a service")
+                                .isIn(null, "aicredit-dashboard");
                     } else {
                         assertThat(backend).as(path + " of " + service).isEqualTo("aicredit-" + service);
                         checked++;
@@ -270,6 +275,30 @@ class ChartTest {
                     assertThat(read).as(service + " reads " + var).contains(var);
                 }
             }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Values.class)
+    void theIngressRoutesEverythingElseToTheDashboardWhichHoldsNoCredentialsAndNoDevSignIn(Values values) {
+        List<JsonNode> objects = RENDERED.get(values);
+        JsonNode dashboard = deploymentOf(objects, "dashboard");
+        JsonNode service = ofKind(objects, "Service").stream().filter(s -> "dashboard".equals(selectedService(s))).findFirst().orElseThrow();
+        JsonNode root = StreamSupport.stream(ofKind(objects, "Ingress").get(0).path("spec").path("rules").get(0)
+                .path("http").path("paths").spliterator(), false).filter(p -> p.path("path").asText().equals("/")).findFirst().orElseThrow();
+        assertThat(root.path("backend").path("service").path("name").asText()).isEqualTo(name(service));
+        assertThat(root.path("backend").path("service").path("port").path("name").asText()).isEqualTo("http");
+        assertThat(env(dashboard, "DASHBOARD_MODE")).isEqualTo("production");
+        JsonNode container = dashboard.path("spec").path("template").path("spec").path("containers").get(0);
+        for (JsonNode e : container.path("env")) {
+            assertThat(e.path("name").asText()).as("no dev sign-in or proxy in the cluster").doesNotStartWith("DASHBOARD_DEV").isNotEqualTo("DASHBOARD_PROXY_ROUTES");
+            assertThat(e.has("valueFrom")).as("the dashboard needs no Secret: " + e).isFalse();
+        }
+        JsonNode policy = ofKind(objects, "NetworkPolicy").stream().filter(p -> "dashboard".equals(selectedService(p))).findFirst().orElseThrow();
+        // Only the ingress controller and Prometheus: no service of the suite has a reason to call the dashboard
+        assertThat(policy.path("spec").path("ingress").get(0).path("from")).hasSize(2);
+        if (values == Values.PRODUCTION) {
+            assertThat(env(dashboard, "STRIPE_PUBLISHABLE_KEY")).startsWith("pk_live_");
         }
     }
 
@@ -336,7 +365,8 @@ class ChartTest {
                 : spec.has("scaleTargetRef") ? null : spec.path("selector");
         if (labels == null) {
             String target = spec.path("scaleTargetRef").path("name").asText();
-            return SERVICES.stream().filter(s -> target.endsWith(s)).findFirst().orElse(null);
+            return java.util.stream.Stream.concat(SERVICES.stream(), java.util.stream.Stream.of("dashboard"))
+                    .filter(s -> target.endsWith(s)).findFirst().orElse(null);
         }
         return labels.path("app.kubernetes.io/name").isMissingNode() ? null : labels.path("app.kubernetes.io/name").asText();
     }
