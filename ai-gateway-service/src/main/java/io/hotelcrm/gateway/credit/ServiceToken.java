@@ -18,12 +18,12 @@ public class ServiceToken {
 
     public static final String SUBJECT = "ai-gateway-service";
 
-    private final Clock clock;
+    /** Wall-clock time, not the service's injectable clock: credit-service checks iat and exp against its own. */
+    private final Clock clock = Clock.systemUTC();
     private final long lifespanSeconds;
     private volatile Signed current;
 
-    public ServiceToken(Clock clock, @ConfigProperty(name = "smallrye.jwt.new-token.lifespan") long lifespanSeconds) {
-        this.clock = clock;
+    public ServiceToken(@ConfigProperty(name = "smallrye.jwt.new-token.lifespan") long lifespanSeconds) {
         this.lifespanSeconds = lifespanSeconds;
     }
 
