@@ -106,6 +106,24 @@ class ExecuteResourceTest {
     }
 
     @Test
+    void theInsufficientCreditsProblemIsCreditServicesOwnWording() {
+        String tenant = tenant();
+        balance(tenant);
+        given().auth().oauth2(TestJwt.service()).contentType(ContentType.JSON)
+                .body(Map.of("tenantId", tenant, "amount", 499, "functionType", "CUSTOM", "idempotencyKey", "pin"))
+                .post(CreditServiceResource.url + "/internal/v1/holds").then().statusCode(200);
+        JsonPath gateway = execute(tenant, chatbot("チェックインは何時ですか", 1), null).then().statusCode(402)
+                .contentType("application/problem+json").extract().jsonPath();
+        JsonPath credit = given().auth().oauth2(TestJwt.service()).contentType(ContentType.JSON)
+                .body(Map.of("tenantId", tenant, "amount", 2, "functionType", "CHATBOT", "idempotencyKey", "direct"))
+                .post(CreditServiceResource.url + "/internal/v1/holds").then().statusCode(402).extract().jsonPath();
+        for (String member : List.of("code", "title", "detail", "required", "available")) {
+            assertThat(gateway.getString(member)).as(member).isEqualTo(credit.getString(member));
+        }
+        assertThat(gateway.getInt("available")).isEqualTo(1);
+    }
+
+    @Test
     void theHourlyLimitTripsExactlyAtItsNumber() {
         String tenant = tenant();
         Map<String, Object> body = request("prediction", "予測", Map.of("series", weekOfWeeks(), "horizon", 1));

@@ -22,7 +22,8 @@ public class FaultsProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("gateway.credit-service.breaker.request-volume", "4",
+        return Map.of("gateway.credit-service.timeout", "2s",
+                "gateway.credit-service.breaker.request-volume", "4",
                 "gateway.credit-service.breaker.delay", "1s",
                 "gateway.llm.timeout", "1s",
                 "gateway.hold-timeout-seconds", "3",

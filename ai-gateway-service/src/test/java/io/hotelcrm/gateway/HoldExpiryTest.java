@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.hotelcrm.contracts.FunctionType;
-import io.hotelcrm.gateway.credit.CreditClient;
+import io.hotelcrm.contracts.hold.HoldApi;
 import io.hotelcrm.gateway.credit.CreditLedger;
 import io.hotelcrm.testsupport.JwtTestResource;
 import io.hotelcrm.testsupport.TestJwt;
@@ -36,7 +36,7 @@ class HoldExpiryTest {
         String tenant = tenant();
         assertThat(balance(tenant).getInt("balance.currentBalance")).isEqualTo(500);
         // What the pipeline does first, with a 1-second lifetime; then this "gateway" is gone.
-        CreditClient.Hold hold = ledger.reserve(tenant, "staff-" + tenant, FunctionType.ANALYSIS, 40, "crashed-exec-1", 1)
+        HoldApi.HoldView hold = ledger.reserve(tenant, "staff-" + tenant, FunctionType.ANALYSIS, 40, "crashed-exec-1", 1)
                 .await().atMost(Duration.ofSeconds(10));
         assertThat(hold.available()).isEqualTo(460);
         assertThat(balance(tenant).getInt("balance.heldCredits")).isEqualTo(40);

@@ -133,9 +133,38 @@ class OpenAiApiTest {
         assertThat(result.path("usage").path("total_tokens").asInt()).isPositive();
         assertThat(result.path("streamed").asText()).isEqualTo(result.path("answer").asText());
         assertThat(result.path("streamUsage").path("total_tokens").asInt()).isPositive();
+        assertThat(result.path("responseText").asText()).isEqualTo(result.path("answer").asText());
+        assertThat(result.path("responseUsage").path("total_tokens").asInt()).isPositive();
+        assertThat(result.path("responseStreamed").asText()).isEqualTo(result.path("answer").asText());
+        assertThat(result.path("responseCompletedText").asText()).isEqualTo(result.path("answer").asText());
+        assertThat(result.path("responseCompletedUsage").path("output_tokens").asInt()).isPositive();
+        assertThat(result.path("responseEvents").toString()).startsWith("[\"response.created\"")
+                .contains("response.output_text.delta", "response.output_item.done").endsWith("\"response.completed\"]");
         assertThat(result.path("error").path("status").asInt()).isEqualTo(400);
         assertThat(result.path("error").path("code").asText()).isEqualTo("VALIDATION_FAILED");
-        assertThat(balance(tenant)).isEqualTo(500 - 2 - 2); // two answered calls, the refused one is free
+        // four answered calls (chat and responses, each plain and streamed), the refused one is free
+        assertThat(balance(tenant)).isEqualTo(500 - 4 * 2);
+    }
+
+    @Test
+    void aResponseIsAnsweredInTheResponsesShapeAndCharged() {
+        String tenant = tenant();
+        given().auth().oauth2(TestJwt.staff(tenant)).contentType(ContentType.JSON)
+                .body(Map.of("model", "local", "instructions", "丁寧に答えてください", "input", "チェックインは何時ですか"))
+                .post("/v1/responses").then().statusCode(200)
+                .body("object", equalTo("response"))
+                .body("id", startsWith("resp_"))
+                .body("status", equalTo("completed"))
+                .body("output[0].type", equalTo("message"))
+                .body("output[0].role", equalTo("assistant"))
+                .body("output[0].content[0].type", equalTo("output_text"))
+                .body("output[0].content[0].text", containsString("15:00"))
+                .body("usage.total_tokens", greaterThan(0))
+                .body("aicredit.creditsUsed", equalTo(2));
+        given().auth().oauth2(TestJwt.staff(tenant)).contentType(ContentType.JSON)
+                .body(Map.of("model", "local", "input", List.of(Map.of("type", "function_call_output", "output", "x"))))
+                .post("/v1/responses").then().statusCode(400).body("error.code", equalTo("VALIDATION_FAILED"));
+        assertThat(balance(tenant)).isEqualTo(498);
     }
 
     private static String run(Path dir, String... command) throws Exception {

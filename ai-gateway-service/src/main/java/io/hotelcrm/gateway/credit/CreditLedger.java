@@ -3,6 +3,7 @@ package io.hotelcrm.gateway.credit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hotelcrm.contracts.FunctionType;
+import io.hotelcrm.contracts.hold.HoldApi;
 import io.hotelcrm.gateway.function.GatewayConfig;
 import io.hotelcrm.platform.problem.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,8 +16,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;
 import jakarta.ws.rs.WebApplicationException;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -30,7 +33,8 @@ import org.jboss.logging.Logger;
  * dead or stalled credit-service costs one timeout per breaker window, not one per request; then
  * callers get 503 CREDIT_SERVICE_UNAVAILABLE with Retry-After at once. No retries here: a reservation
  * the client retries reuses its key, and a capture or release that failed is finished by the recovery
- * job. credit-service's 4xx problems are passed on with their codes.
+ * job. credit-service's 4xx problems (402 INSUFFICIENT_CREDITS with required and available, 409 ...) are passed
+ * on as it sent them, so there is one wording of each, credit-service's.
  */
 @ApplicationScoped
 public class CreditLedger {
@@ -38,6 +42,9 @@ public class CreditLedger {
     public static final String BREAKER = "credit-service";
     private static final Logger LOG = Logger.getLogger(CreditLedger.class);
     private static final TypeLiteral<Uni<Object>> ANY_UNI = new TypeLiteral<>() { };
+    /** RFC 7807 members the gateway sets itself on the problem it answers with. */
+    private static final Set<String> PROBLEM_MEMBERS = Set.of("type", "title", "status", "detail", "instance", "code",
+            "requestId");
 
     private final CreditClient client;
     private final ServiceToken token;
@@ -72,25 +79,25 @@ public class CreditLedger {
                 .build();
     }
 
-    public Uni<CreditClient.Hold> reserve(String tenant, String user, FunctionType function, long amount, String key,
+    public Uni<HoldApi.HoldView> reserve(String tenant, String user, FunctionType function, long amount, String key,
                                           int timeoutSeconds) {
         return guarded(() -> client.reserve(token.bearer(),
-                new CreditClient.ReserveRequest(tenant, amount, function.name(), key, timeoutSeconds, user)), function, amount);
+                new HoldApi.ReserveRequest(tenant, amount, function.name(), key, timeoutSeconds, user)));
     }
 
-    public Uni<CreditClient.Capture> capture(String holdId, long amount, String key, long executionMs, String description) {
-        return guarded(() -> client.capture(token.bearer(), holdId, new CreditClient.CaptureRequest(amount, key,
-                (int) Math.min(Integer.MAX_VALUE, executionMs), description, null)), null, 0);
+    public Uni<HoldApi.CaptureView> capture(String holdId, long amount, String key, long executionMs, String description) {
+        return guarded(() -> client.capture(token.bearer(), holdId, new HoldApi.CaptureRequest(amount, key,
+                (int) Math.min(Integer.MAX_VALUE, executionMs), description, null)));
     }
 
-    public Uni<CreditClient.Release> release(String holdId, String key) {
-        return guarded(() -> client.release(token.bearer(), holdId, new CreditClient.ReleaseRequest(key)), null, 0);
+    public Uni<HoldApi.ReleaseView> release(String holdId, String key) {
+        return guarded(() -> client.release(token.bearer(), holdId, new HoldApi.ReleaseRequest(key)));
     }
 
     @SuppressWarnings("unchecked")
-    private <T> Uni<T> guarded(Supplier<Uni<T>> call, FunctionType function, long amount) {
+    private <T> Uni<T> guarded(Supplier<Uni<T>> call) {
         Context caller = Vertx.currentContext();
-        Uni<Object> result = guard.get(() -> (Uni<Object>) call.get().onFailure().transform(e -> classify(e, function, amount)),
+        Uni<Object> result = guard.get(() -> (Uni<Object>) call.get().onFailure().transform(this::classify),
                 ANY_UNI);
         result = result.onFailure(e -> !(e instanceof ApiException)).transform(this::unavailable);
         // The breaker's timer answers on its own thread; the caller's next step (Hibernate Reactive) needs
@@ -111,7 +118,7 @@ public class CreditLedger {
         return new CreditServiceUnavailableException("credit-service cannot be reached", 1);
     }
 
-    private ApiException classify(Throwable e, FunctionType function, long amount) {
+    private ApiException classify(Throwable e) {
         if (!(e instanceof WebApplicationException w)) {
             return new CreditServiceUnavailableException("credit-service cannot be reached: " + e.getClass().getSimpleName(), 1);
         }
@@ -122,13 +129,20 @@ public class CreditLedger {
             return new CreditServiceUnavailableException("credit-service answered " + status + " "
                     + problem.path("code").asText(""), retryAfter);
         }
-        if (status == 402 && function != null) {
-            return new ApiException(402, "INSUFFICIENT_CREDITS", "クレジット残高不足",
-                    function.japaneseName() + "機能の実行には" + amount + "クレジットが必要です",
-                    Map.of("required", amount, "available", problem.path("available").asLong()), Map.of());
-        }
+        return relayed(status, problem);
+    }
+
+    /** credit-service's problem as it sent it (code, title, detail, members such as required and available). */
+    private static ApiException relayed(int status, JsonNode problem) {
+        Map<String, Object> members = new LinkedHashMap<>();
+        problem.fields().forEachRemaining(field -> {
+            if (!PROBLEM_MEMBERS.contains(field.getKey())) {
+                members.put(field.getKey(), field.getValue());
+            }
+        });
         return new ApiException(status, problem.path("code").asText("CREDIT_SERVICE_ERROR"),
-                problem.path("title").asText("クレジット処理でエラーが発生しました"), problem.path("detail").asText(w.getMessage()));
+                problem.path("title").asText("クレジット処理でエラーが発生しました"), problem.path("detail").asText(null),
+                members, Map.of());
     }
 
     private static long parseRetryAfter(String header) {

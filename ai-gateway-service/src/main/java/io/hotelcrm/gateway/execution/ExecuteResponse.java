@@ -14,7 +14,9 @@ public record ExecuteResponse(Execution execution, Result result, Credits credit
                             @Schema(description = "Milliseconds") long executionTime, Instant timestamp,
                             @Schema(description = "Engine that answered: local or llm") String provider,
                             @Schema(description = "Model that answered") String model,
-                            Usage usage) {
+                            Usage usage,
+                            @Schema(description = "Milliseconds the engine (built-in or LLM) took; executionTime "
+                                    + "minus this is the gateway's and credit-service's share") Double engineTime) {
     }
 
     /** Tokens as the engine counted them (the local engine counts one per character). */

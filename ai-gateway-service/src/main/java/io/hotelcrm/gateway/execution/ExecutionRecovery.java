@@ -1,6 +1,7 @@
 package io.hotelcrm.gateway.execution;
 
 import io.hotelcrm.contracts.FunctionType;
+import io.hotelcrm.contracts.hold.HoldApi;
 import io.hotelcrm.gateway.credit.CreditLedger;
 import io.hotelcrm.gateway.credit.CreditServiceUnavailableException;
 import io.hotelcrm.gateway.function.GatewayConfig;
@@ -24,7 +25,8 @@ import org.jboss.logging.Logger;
  *   <li>CAPTURE_PENDING: capture the stored result by the capture key, then COMPLETED (the key answers it);
  *       an expired hold charged nothing, so FAILED;</li>
  *   <li>RELEASE_PENDING: release by the release key, then FAILED; if the hold turns out captured (the
- *       capture went through although its answer was lost) the capture is replayed and recorded;</li>
+ *       capture went through although its answer was lost) the capture is replayed and recorded. A
+ *       reservation that was never answered is replayed by the execution id first, to find its hold;</li>
  *   <li>RUNNING past its hold's lifetime (the process died mid-way): the reservation is replayed by the
  *       execution id, which answers the original hold (or makes one), released, then FAILED INTERRUPTED.</li>
  * </ul>
@@ -96,11 +98,18 @@ public class ExecutionRecovery {
         EngineResult result = executions.read(e.response, EngineResult.class);
         return ledger.capture(e.holdId.toString(), e.credits, e.id + ":capture", latency(e),
                         ExecutionService.description(FunctionType.valueOf(e.functionType), result.model()))
-                .chain(c -> executions.complete(e, result, e.credits, c, latency(e)).replaceWithVoid())
+                .chain(c -> executions.complete(e, result, e.credits, c, latency(e), null).replaceWithVoid())
                 .onFailure(ExecutionRecovery::resolved).recoverWithUni(t -> executions.fail(e, "HOLD_EXPIRED", 0, latency(e)));
     }
 
     private Uni<Void> release(Execution e) {
+        if (e.holdId == null) { // the reservation was not answered: replay it by key to learn (or make) the hold
+            return executions.reserve(e)
+                    .chain(hold -> ledger.release(hold.holdId(), e.id + ":release"))
+                    .replaceWithVoid()
+                    .onFailure(t -> t instanceof ApiException api && api.status() < 500).recoverWithNull()
+                    .chain(() -> executions.fail(e, code(e), 0, latency(e)));
+        }
         return ledger.release(e.holdId.toString(), e.id + ":release")
                 .chain(r -> executions.fail(e, code(e), 0, latency(e)))
                 .onFailure(t -> resolved(t) && e.credits > 0).recoverWithUni(t -> capturedAfterAll(e));
@@ -113,7 +122,7 @@ public class ExecutionRecovery {
         return ledger.capture(e.holdId.toString(), e.credits, e.id + ":capture", latency(e),
                         ExecutionService.description(FunctionType.valueOf(e.functionType), model))
                 .chain(c -> result != null
-                        ? executions.complete(e, result, e.credits, c, latency(e)).replaceWithVoid()
+                        ? executions.complete(e, result, e.credits, c, latency(e), null).replaceWithVoid()
                         : executions.fail(e, code(e), e.credits, latency(e)))
                 .onFailure(ExecutionRecovery::resolved).recoverWithUni(t -> executions.fail(e, code(e), 0, latency(e)));
     }
@@ -131,7 +140,8 @@ public class ExecutionRecovery {
 
     /** credit-service says the hold is no longer pending (released, captured under another key, expired). */
     private static boolean resolved(Throwable t) {
-        return t instanceof ApiException api && api.status() == 409;
+        return t instanceof ApiException api
+                && (HoldApi.HOLD_NOT_PENDING.equals(api.code()) || HoldApi.HOLD_EXPIRED.equals(api.code()));
     }
 
     private static String code(Execution e) {

@@ -7,7 +7,7 @@ import io.hotelcrm.contracts.FunctionType;
 import io.hotelcrm.contracts.gateway.ExecutionCompleted;
 import io.hotelcrm.contracts.gateway.ExecutionFailed;
 import io.hotelcrm.gateway.anomaly.AnomalyDetector;
-import io.hotelcrm.gateway.credit.CreditClient;
+import io.hotelcrm.contracts.hold.HoldApi;
 import io.hotelcrm.gateway.credit.CreditLedger;
 import io.hotelcrm.gateway.credit.CreditServiceUnavailableException;
 import io.hotelcrm.gateway.execution.CostPolicy.Cost;
@@ -155,15 +155,22 @@ public class ExecutionService {
         StreamMeter meter = clean.streaming() ? new StreamMeter(clean.partials()) : null;
         EngineRequest request = meter == null ? clean : clean.streamingTo(meter);
         return reserve(execution)
-                .onFailure().call(e -> fail(execution, e, 0, started))
+                // unanswered, the reservation may have been made: the recovery job replays it by key and releases it
+                .onFailure().call(e -> e instanceof CreditServiceUnavailableException
+                        ? owe(execution, null, Execution.RELEASE_PENDING, 0, null, 0, code(e))
+                        : fail(execution, e, 0, started))
                 // deferred: an engine that throws instead of failing its Uni must still release the hold
-                .chain(hold -> answer(engine, request, meter, execution)
-                        .onFailure().call(e -> settleFailure(execution, hold, e, function, started))
-                        .chain(result -> charge(execution, hold, result, function, started, meter != null)));
+                .chain(hold -> {
+                    long begun = System.nanoTime();
+                    return answer(engine, request, meter, execution)
+                            .onFailure().call(e -> settleFailure(execution, hold, e, function, started))
+                            .chain(result -> charge(execution, hold, result, function, started, meter != null,
+                                    Math.round((System.nanoTime() - begun) / 1_000.0) / 1_000.0));
+                });
     }
 
     /** Reserves the execution's worst case under its id; replaying it answers the same hold. */
-    Uni<CreditClient.Hold> reserve(Execution execution) {
+    Uni<HoldApi.HoldView> reserve(Execution execution) {
         return ledger.reserve(execution.tenantId, execution.userId, FunctionType.valueOf(execution.functionType),
                 execution.reservedCredits, execution.id.toString(), execution.holdTimeoutSeconds);
     }
@@ -185,7 +192,7 @@ public class ExecutionService {
      * configured minimal charge (the guide's 1 credit) is captured and the rest released. A release or
      * capture credit-service does not take now is left to the recovery job.
      */
-    private Uni<Void> settleFailure(Execution execution, CreditClient.Hold hold, Throwable cause, FunctionType function,
+    private Uni<Void> settleFailure(Execution execution, HoldApi.HoldView hold, Throwable cause, FunctionType function,
                                     Instant started) {
         long latency = Duration.between(started, clock.instant()).toMillis();
         if (cause instanceof ProviderRateLimitedException) {
@@ -202,8 +209,8 @@ public class ExecutionService {
                         code(cause)));
     }
 
-    private Uni<ExecuteResponse> charge(Execution execution, CreditClient.Hold hold, EngineResult result,
-                                        FunctionType function, Instant started, boolean streamed) {
+    private Uni<ExecuteResponse> charge(Execution execution, HoldApi.HoldView hold, EngineResult result,
+                                        FunctionType function, Instant started, boolean streamed, double engineMs) {
         Cost actual = costs.cost(function, result.units());
         long credits = Math.min(actual.credits(), hold.amount()); // never above what was reserved
         long latency = Duration.between(started, clock.instant()).toMillis();
@@ -220,7 +227,7 @@ public class ExecutionService {
                 })
                 .onFailure(e -> !(e instanceof CreditServiceUnavailableException))
                 .call(e -> fail(execution, e, 0, started)) // refused (e.g. HOLD_EXPIRED): nothing was charged
-                .chain(capture -> complete(execution, result, credits, capture, latency));
+                .chain(capture -> complete(execution, result, credits, capture, latency, engineMs));
     }
 
     static String description(FunctionType function, String model) {
@@ -228,13 +235,13 @@ public class ExecutionService {
     }
 
     /** Builds the answer from the capture and records the execution as COMPLETED with ExecutionCompleted. */
-    Uni<ExecuteResponse> complete(Execution execution, EngineResult result, long credits, CreditClient.Capture capture,
-                                  long latency) {
+    Uni<ExecuteResponse> complete(Execution execution, EngineResult result, long credits, HoldApi.CaptureView capture,
+                                  long latency, Double engineMs) {
         Cost cost = costs.cost(FunctionType.valueOf(execution.functionType), result.units());
         ExecuteResponse response = new ExecuteResponse(
                 new ExecuteResponse.Execution(execution.id.toString(), execution.functionType.toLowerCase(), latency,
                         execution.createdAt, execution.provider, result.model(),
-                        new ExecuteResponse.Usage(result.promptTokens(), result.completionTokens())),
+                        new ExecuteResponse.Usage(result.promptTokens(), result.completionTokens()), engineMs),
                 new ExecuteResponse.Result(result.output(), result.confidence(), result.alternatives(), result.additionalData()),
                 new ExecuteResponse.Credits(credits, capture.available(), capture.costPerCreditYen(), capture.totalCostYen(),
                         new ExecuteResponse.Calculation(cost.baseCost(), cost.complexity(), cost.formula())),
@@ -264,14 +271,14 @@ public class ExecutionService {
      * Records a settlement credit-service still owes: the hold, the credits to charge and (for a capture) the
      * result, for the recovery job. A pending release frees the Idempotency-Key at once, as a failure does.
      */
-    private Uni<Void> owe(Execution execution, CreditClient.Hold hold, String status, long credits, EngineResult result,
+    private Uni<Void> owe(Execution execution, HoldApi.HoldView hold, String status, long credits, EngineResult result,
                           long latency, String code) {
         return Panache.withTransaction(() -> locked(execution).invoke(e -> {
             if (e == null) {
                 return;
             }
             e.status = status;
-            e.holdId = UUID.fromString(hold.holdId());
+            e.holdId = hold == null ? null : UUID.fromString(hold.holdId());
             e.credits = credits;
             e.latencyMs = latency;
             e.errorCode = code;

@@ -109,7 +109,7 @@ public interface GatewayConfig {
         String url();
 
         /** The most one call to credit-service may take (connecting included) before it counts as failed. */
-        @WithDefault("2s")
+        @WithDefault("3s")
         Duration timeout();
 
         Breaker breaker();
