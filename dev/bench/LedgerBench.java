@@ -42,6 +42,7 @@ public class LedgerBench {
     final Map<String, String> opt;
     final String base;
     final PrivateKey key;
+    final PrivateKey serviceKey;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     final int clients;
@@ -64,9 +65,13 @@ public class LedgerBench {
         clients = Integer.parseInt(opt.getOrDefault("clients", "8"));
         seconds = Integer.parseInt(opt.getOrDefault("seconds", "20"));
         pid = Long.parseLong(opt.getOrDefault("pid", "0"));
-        String pem = Files.readString(Path.of(opt.getOrDefault("key", ".dev/jwt/private.pem")))
-                .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+        key = privateKey(opt.getOrDefault("key", ".dev/jwt/private.pem"));
+        serviceKey = privateKey(opt.getOrDefault("service-key", ".dev/jwt/gateway-private.pem"));
+    }
+
+    static PrivateKey privateKey(String location) throws Exception {
+        String pem = Files.readString(Path.of(location)).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
     }
 
     record Result(String name, long ops, double seconds, long[] latenciesNanos, long errors, double serviceCpu,
@@ -351,10 +356,13 @@ public class LedgerBench {
         return http.send(req, HttpResponse.BodyHandlers.ofString());
     }
 
-    /** A token like dev/token's: RS256 with the local suite's test-only key. */
+    /** A token like dev/token's: RS256 with the local suite's test-only keys (service tokens are the gateway's). */
     String token(String role, String tenant) throws Exception {
         long now = System.currentTimeMillis() / 1000;
-        String payload = "{\"iss\":\"" + opt.getOrDefault("issuer", "https://auth.hotelcrm.local") + "\",\"sub\":\"bench-"
+        boolean service = role.equals("service");
+        String issuer = service ? opt.getOrDefault("service-issuer", "https://ai-gateway-service.aicredit.internal")
+                : opt.getOrDefault("issuer", "https://auth.hotelcrm.local");
+        String payload = "{\"iss\":\"" + issuer + "\",\"sub\":\"bench-"
                 + role + "\",\"upn\":\"bench-" + role + "\"" + (tenant == null ? "" : ",\"tenant_id\":\"" + tenant + "\"")
                 + ",\"groups\":[\"" + role + "\"],\"iat\":" + now + ",\"exp\":" + (now + 7200) + ",\"jti\":\""
                 + UUID.randomUUID() + "\"}";
@@ -362,7 +370,7 @@ public class LedgerBench {
         String unsigned = b64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
                 + b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
         Signature s = Signature.getInstance("SHA256withRSA");
-        s.initSign(key);
+        s.initSign(service ? serviceKey : key);
         s.update(unsigned.getBytes(StandardCharsets.US_ASCII));
         return unsigned + "." + b64.encodeToString(s.sign());
     }

@@ -206,7 +206,9 @@ public class Ledger {
         Map<Pending, Throwable> failures = new LinkedHashMap<>();
         List<Pending> retry = new ArrayList<>();
         boolean alone = ops.size() == 1;
-        return pool.withTransaction(conn -> store.load(conn, ops.stream().map(p -> p.op).toList(), ctx)
+        // BEGIN goes out with the loads and COMMIT with the writes (two round trips a batch), so the
+        // transaction is ours to end: a failure rolls back before the connection returns to the pool.
+        return pool.withConnection(conn -> store.load(conn, ops.stream().map(p -> p.op).toList(), ctx)
                         .chain(loaded -> {
                             Map<AccountWork, RuntimeException> broken = new LinkedHashMap<>();
                             List<Inbox.Mark> marks = new ArrayList<>();
@@ -270,8 +272,9 @@ public class Ledger {
                                     }
                                 }
                             }
-                            return store.write(conn, good, marks).replaceWith(loaded);
-                        }))
+                            return store.writeAndCommit(conn, good, marks).replaceWith(loaded);
+                        })
+                        .onFailure().call(e -> LedgerStore.rollback(conn)))
                 .map(loaded -> {
                     results.forEach((p, result) -> {
                         rememberHold(p, result);

@@ -169,7 +169,8 @@ public class LedgerStore {
         Uni<RowSet<Row>> open = tenants.length == 0 ? Uni.createFrom().nullItem()
                 : conn.preparedQuery(OPEN_ACCOUNTS).execute(Tuple.of(tenants, config.defaultPlan().name(),
                         plan.monthlyFreeCredits(), config.defaultTimeZone().getId(), utc(ctx.now())));
-        // Sent back to back on one connection (pipelined) and executed in this order: the locks are taken
+        // The transaction's BEGIN and these reads are sent back to back on one connection (pipelined: one
+        // round trip) and executed in this order: the locks are taken
         // accounts first, then holds, then grants, as everywhere; the mark check runs after the account
         // lock, so a replica applying the same event at the same time is seen once it commits.
         Uni<RowSet<Row>> accounts = conn.preparedQuery(LOCK_ACCOUNTS).execute(batch);
@@ -180,9 +181,10 @@ public class LedgerStore {
         Uni<RowSet<Row>> applied = marks.isEmpty() ? Uni.createFrom().nullItem()
                 : conn.preparedQuery(APPLIED_MARKS).execute(Tuple.of(consumers.toArray(String[]::new),
                         marks.toArray(UUID[]::new)));
-        return Uni.combine().all().unis(open, accounts, holds, grants, pending, applied).asTuple()
-                .map(rows -> assemble(ctx, rows.getItem2(), rows.getItem3(), rows.getItem4(), rows.getItem5(),
-                        rows.getItem6(), holdKeys))
+        Uni<RowSet<Row>> begin = conn.query("BEGIN").execute();
+        return Uni.combine().all().unis(begin, open, accounts, holds, grants, pending, applied).asTuple()
+                .map(rows -> assemble(ctx, rows.getItem3(), rows.getItem4(), rows.getItem5(), rows.getItem6(),
+                        rows.getItem7(), holdKeys))
                 .call(loaded -> loadEntries(conn, loaded, entryKeys, ops))
                 .call(loaded -> loadMonthUsage(conn, loaded, ctx));
     }
@@ -311,8 +313,12 @@ public class LedgerStore {
         return all;
     }
 
-    /** Writes what the batch changed on the given accounts, and the inbox marks of the applied events. */
-    Uni<Void> write(SqlConnection conn, List<AccountWork> works, List<Inbox.Mark> marks) {
+    /**
+     * Writes what the batch changed on the given accounts and the inbox marks of the applied events, and
+     * commits, in one round trip. A statement that fails aborts the transaction, and the COMMIT behind it
+     * then rolls back (PostgreSQL answers it with ROLLBACK); the caller sees the statement's failure.
+     */
+    Uni<Void> writeAndCommit(SqlConnection conn, List<AccountWork> works, List<Inbox.Mark> marks) {
         List<Tuple> accounts = new ArrayList<>();
         List<Tuple> newGrants = new ArrayList<>();
         List<Tuple> grants = new ArrayList<>();
@@ -376,8 +382,13 @@ public class LedgerStore {
                         batch(conn, UPDATE_HOLD, holds), batch(conn, INSERT_ENTRY, entries),
                         batch(conn, INSERT_AUDIT, audit), batch(conn, UPSERT_USAGE, usage),
                         batch(conn, INSERT_RESET, resets), batch(conn, Outbox.INSERT_SQL, outbox),
-                        batch(conn, INSERT_MARK, markRows))
+                        batch(conn, INSERT_MARK, markRows), conn.query("COMMIT").execute().replaceWithVoid())
                 .discardItems();
+    }
+
+    /** Ends a batch whose transaction failed half-way, so the connection goes back to the pool clean. */
+    static Uni<Void> rollback(SqlConnection conn) {
+        return conn.query("ROLLBACK").execute().replaceWithVoid().onFailure().recoverWithNull().replaceWithVoid();
     }
 
     private static Uni<Void> batch(SqlConnection conn, String sql, List<Tuple> rows) {

@@ -80,7 +80,7 @@ public interface CreditConfig {
         int maxBatch();
 
         /** Batches on their way to the database at once (each on its own connection, on other accounts). */
-        @io.smallrye.config.WithDefault("2")
+        @io.smallrye.config.WithDefault("4")
         int maxInFlight();
     }
 
