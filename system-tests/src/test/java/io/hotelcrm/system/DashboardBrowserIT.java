@@ -136,15 +136,20 @@ class DashboardBrowserIT {
     void theBrowserTestsPassAtPhoneAndDesktopSize() throws Exception {
         Path webui = LocalBroker.repositoryRoot().resolve("dashboard/src/main/webui");
         Path screenshots = Path.of("target/screenshots").toAbsolutePath();
+        // Output through System.out (not inheritIO, which would write past Failsafe's channel to the fork)
         ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-reporter=spec", "e2e/")
-                .directory(webui.toFile()).inheritIO();
+                .directory(webui.toFile()).redirectErrorStream(true);
         node.environment().put("BASE_URL", dashboard.baseUrl());
         node.environment().put("SCREENSHOT_DIR", screenshots.toString());
         Process run = node.start();
+        Thread relay = new Thread(() -> new java.io.BufferedReader(new java.io.InputStreamReader(run.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8)).lines().forEach(System.out::println), "browser-tests-output");
+        relay.start();
         if (!run.waitFor(10, TimeUnit.MINUTES)) {
             run.destroyForcibly();
             throw new AssertionError("the browser tests did not finish within 10 minutes");
         }
+        relay.join(5000);
         assertThat(run.exitValue()).as("node --test e2e/ (output above)").isZero();
         assertThat(screenshots.resolve("dashboard-phone.png")).exists();
         assertThat(screenshots.resolve("dashboard-desktop.png")).exists();
