@@ -102,7 +102,9 @@ public class LedgerBench {
         fund(spread);
         System.out.println("done");
 
-        pairs("warm-up", List.of(hot), Math.min(5, seconds));
+        int warm = Integer.parseInt(opt.getOrDefault("warm-up-seconds", "10")); // the JIT compiles the hot paths first
+        pairs("warm-up (hot)", List.of(hot), warm);
+        pairs("warm-up (spread)", spread, warm);
         Result hotPairs = pairs("hot account: reserve+capture pairs", List.of(hot), seconds);
         Result spreadPairs = pairs(accounts + " accounts: reserve+capture pairs", spread, seconds);
         double naiveHot = pgbench(1);
@@ -119,7 +121,7 @@ public class LedgerBench {
         for (String t : spread) {
             staff.put(t, token("staff", t));
         }
-        reads("warm-up reads", spread, staff, Math.min(5, seconds));
+        reads("warm-up reads", spread, staff, warm);
         Result reads = reads("balance reads", spread, staff, seconds);
         double idle = idleCpu(Integer.parseInt(opt.getOrDefault("idle-seconds", "30")));
 
@@ -320,6 +322,7 @@ public class LedgerBench {
         if (pid == 0 || secs == 0) {
             return Double.NaN;
         }
+        Thread.sleep(Long.parseLong(opt.getOrDefault("idle-settle-seconds", "20")) * 1000); // the JIT finishes first
         double c0 = serviceCpu();
         long t0 = System.nanoTime();
         Thread.sleep(secs * 1000L);
