@@ -53,15 +53,7 @@ public class OpenAiRoutes {
     @Route(path = "/v1/chat/completions", methods = HttpMethod.POST)
     @RolesAllowed({Roles.STAFF, Roles.ADMIN})
     void chatCompletions(RoutingContext rc, @Body Buffer body) {
-        HttpServerResponse response = rc.response();
-        ChatCompletionRequest request = read(response, body, ChatCompletionRequest.class, "a chat completion request");
-        if (request == null) {
-            return;
-        }
-        String key = rc.request().getHeader("Idempotency-Key");
-        try {
-            String tenant = caller.tenantId();
-            String user = caller.userId();
+        serve(rc, body, ChatCompletionRequest.class, "a chat completion request", (response, tenant, user, request, key) -> {
             if (request.streaming()) {
                 stream(response, tenant, user, request, key);
             } else {
@@ -69,24 +61,14 @@ public class OpenAiRoutes {
                         done -> send(response, 200, completions.completion(done)),
                         failure -> sendError(response, OpenAiError.of(failure)));
             }
-        } catch (RuntimeException e) {
-            sendError(response, OpenAiError.of(e));
-        }
+        });
     }
 
     /** OpenAI's Responses API (what the OpenAI SDKs now default to): the same metering as chat completions. */
     @Route(path = "/v1/responses", methods = HttpMethod.POST)
     @RolesAllowed({Roles.STAFF, Roles.ADMIN})
     void responses(RoutingContext rc, @Body Buffer body) {
-        HttpServerResponse response = rc.response();
-        ResponsesRequest request = read(response, body, ResponsesRequest.class, "a Responses API request");
-        if (request == null) {
-            return;
-        }
-        String key = rc.request().getHeader("Idempotency-Key");
-        try {
-            String tenant = caller.tenantId();
-            String user = caller.userId();
+        serve(rc, body, ResponsesRequest.class, "a Responses API request", (response, tenant, user, request, key) -> {
             ChatCompletionRequest chat = request.asChat();
             if (request.streaming()) {
                 ResponseStream stream = new ResponseStream(response, Vertx.currentContext(),
@@ -100,6 +82,23 @@ public class OpenAiRoutes {
                                 ChatCompletions.epochSeconds(done.execution().timestamp()), null, done)),
                         failure -> sendError(response, OpenAiError.of(failure)));
             }
+        });
+    }
+
+    /** What an endpoint does with a request it could read, for the caller's tenant and user. */
+    private interface Handler<T> {
+        void handle(HttpServerResponse response, String tenant, String user, T request, String idempotencyKey);
+    }
+
+    /** Reads the body (400 in OpenAI's shape if it cannot), then runs the handler; its failures in OpenAI's shape. */
+    private <T> void serve(RoutingContext rc, Buffer body, Class<T> type, String what, Handler<T> handler) {
+        HttpServerResponse response = rc.response();
+        T request = read(response, body, type, what);
+        if (request == null) {
+            return;
+        }
+        try {
+            handler.handle(response, caller.tenantId(), caller.userId(), request, rc.request().getHeader("Idempotency-Key"));
         } catch (RuntimeException e) {
             sendError(response, OpenAiError.of(e));
         }
