@@ -59,8 +59,10 @@ public class LedgerStore {
             + "on conflict (tenant_id) do nothing";
     private static final String LOCK_ACCOUNTS = "select " + ACCOUNT_COLUMNS + " from ai_credit_accounts where id in "
             + BATCH_ACCOUNTS + " order by id for update";
-    private static final String LOCK_HOLDS = "select * from credit_holds where id = any($2) or (account_id in "
-            + BATCH_ACCOUNTS + " and idempotency_key = any($3)) order by id for update";
+    /** The holds ops name by id, and those under the reserves' keys; as a union of ids so both use an index. */
+    private static final String LOCK_HOLDS = "select * from credit_holds where id in (select id from credit_holds "
+            + "where id = any($2) union all select h.id from credit_holds h where h.account_id in " + BATCH_ACCOUNTS
+            + " and h.idempotency_key = any($3)) order by id for update";
     private static final String LOCK_GRANTS = "select id, account_id, source, original_credits, remaining_credits, "
             + "priority, expires_at, reference, created_at from credit_grants where account_id in " + BATCH_ACCOUNTS
             + " and remaining_credits > 0 order by id for update";
