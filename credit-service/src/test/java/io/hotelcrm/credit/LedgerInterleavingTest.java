@@ -125,7 +125,7 @@ class LedgerInterleavingTest {
             work.add(pool.submit(() -> {
                 for (int i = 0; i < 50; i++) {
                     String tenant = tenants.get(r.nextInt(tenants.size()));
-                    long amount = 1 + r.nextInt(150); // enough to run accounts dry: some reserves answer 402
+                    long amount = 1 + r.nextInt(150);
                     Integer timeout = r.nextDouble() < 0.15 ? 1 : 60;
                     Response reserved = reserve(tenant, amount, "mix-" + worker + "-" + i, timeout);
                     note(statuses, unexpected, "reserve", reserved, 200, 402);
