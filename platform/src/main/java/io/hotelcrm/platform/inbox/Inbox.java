@@ -39,6 +39,26 @@ public class Inbox {
      * @return a Uni completing when the record may be acknowledged
      */
     public Uni<Void> consume(String consumer, String recordValue, Function<EventEnvelope, Uni<Void>> effect) {
+        return handle(consumer, recordValue, envelope -> Panache.withTransaction(() -> applyOnce(consumer, envelope, effect)));
+    }
+
+    /** What an effect that runs its own transaction records there: this consumer has applied this event. */
+    public record Mark(String consumer, java.util.UUID eventId, String type) {
+    }
+
+    /**
+     * Like {@link #consume}, for an effect that runs in a transaction of its own (a service's own SQL
+     * path): the effect must insert the {@link Mark} into {@code processed_event} in that transaction,
+     * and answers true when it applied the event, false when the mark was already there (a duplicate).
+     */
+    public Uni<Void> consumeInOwnTransaction(String consumer, String recordValue,
+                                            java.util.function.BiFunction<EventEnvelope, Mark, Uni<Boolean>> effect) {
+        return handle(consumer, recordValue,
+                envelope -> effect.apply(envelope, new Mark(consumer, envelope.id(), envelope.type())));
+    }
+
+    /** Parses the record, skips unknown types, and applies one attempt under the retry policy. */
+    private Uni<Void> handle(String consumer, String recordValue, Function<EventEnvelope, Uni<Boolean>> attempt) {
         EventEnvelope envelope;
         try {
             envelope = EventJson.read(recordValue);
@@ -51,36 +71,7 @@ public class Inbox {
             count(consumer, envelope.type(), "skipped");
             return Uni.createFrom().voidItem();
         }
-        return retried(consumer, envelope, Panache.withTransaction(() -> applyOnce(consumer, envelope, effect)));
-    }
-
-    /** What an effect that runs its own transaction records there: this consumer has applied this event. */
-    public record Mark(String consumer, java.util.UUID eventId, String type) {
-        /** The statement that records the mark; it inserts nothing (0 rows) when the event was applied before. */
-        public static final String INSERT_SQL =
-                "insert into processed_event (consumer, event_id, type) values ($1, $2, $3) on conflict do nothing";
-    }
-
-    /**
-     * Like {@link #consume}, for an effect that runs in a transaction of its own (a service's own SQL
-     * path): the effect must insert the {@link Mark} in that transaction, and answers true when it
-     * applied the event, false when the mark was already there (a duplicate).
-     */
-    public Uni<Void> consumeInOwnTransaction(String consumer, String recordValue,
-                                            java.util.function.BiFunction<EventEnvelope, Mark, Uni<Boolean>> effect) {
-        EventEnvelope envelope;
-        try {
-            envelope = EventJson.read(recordValue);
-        } catch (UncheckedIOException | NullPointerException e) {
-            count(consumer, "unknown", "malformed");
-            return Uni.createFrom().failure(new IllegalArgumentException("malformed event: " + e.getMessage(), e));
-        }
-        if (EventType.find(envelope.type()).isEmpty()) {
-            count(consumer, envelope.type(), "skipped");
-            return Uni.createFrom().voidItem();
-        }
-        Mark mark = new Mark(consumer, envelope.id(), envelope.type());
-        return retried(consumer, envelope, Uni.createFrom().deferred(() -> effect.apply(envelope, mark)));
+        return retried(consumer, envelope, Uni.createFrom().deferred(() -> attempt.apply(envelope)));
     }
 
     private Uni<Void> retried(String consumer, EventEnvelope envelope, Uni<Boolean> attempt) {
