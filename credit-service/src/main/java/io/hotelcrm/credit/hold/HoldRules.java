@@ -1,6 +1,7 @@
 package io.hotelcrm.credit.hold;
 
 import io.hotelcrm.contracts.EventType;
+import io.hotelcrm.contracts.hold.HoldApi;
 import io.hotelcrm.contracts.credit.UsageRecorded;
 import io.hotelcrm.contracts.hold.HoldApi.CaptureView;
 import io.hotelcrm.contracts.hold.HoldApi.HoldView;
@@ -42,9 +43,9 @@ public class HoldRules {
         }
         if (w.available() < op.amount()) {
             w.ctxMetrics().reserveRejected();
-            throw new ApiException(402, "INSUFFICIENT_CREDITS", "クレジット残高不足",
+            throw new ApiException(402, HoldApi.INSUFFICIENT_CREDITS, "クレジット残高不足",
                     op.function().japaneseName() + "機能の実行には" + op.amount() + "クレジットが必要です",
-                    Map.of("required", op.amount(), "available", w.available()), Map.of());
+                    Map.of(HoldApi.REQUIRED, op.amount(), HoldApi.AVAILABLE, w.available()), Map.of());
         }
         CreditHold hold = new CreditHold();
         hold.id = UUID.randomUUID();
@@ -77,11 +78,11 @@ public class HoldRules {
             return captureView(hold, w.captureBalance(hold.captureTransactionId), yenPerCredit);
         }
         if (!w.now().isBefore(hold.expiresAt)) {
-            throw ApiException.conflict("HOLD_EXPIRED", "Hold " + hold.id + " expired at " + hold.expiresAt);
+            throw ApiException.conflict(HoldApi.HOLD_EXPIRED, "Hold " + hold.id + " expired at " + hold.expiresAt);
         }
         long amount = op.amount();
         if (amount > hold.amount) {
-            throw new ApiException(400, "CAPTURE_EXCEEDS_HOLD", "確保済みクレジットを超えています",
+            throw new ApiException(400, HoldApi.CAPTURE_EXCEEDS_HOLD, "確保済みクレジットを超えています",
                     "Cannot capture " + amount + " credits from a hold of " + hold.amount);
         }
         w.unhold(hold.amount);
@@ -167,7 +168,7 @@ public class HoldRules {
     }
 
     private static ApiException notPending(CreditHold hold) {
-        return ApiException.conflict("HOLD_NOT_PENDING", "Hold " + hold.id + " is already " + hold.status)
+        return ApiException.conflict(HoldApi.HOLD_NOT_PENDING, "Hold " + hold.id + " is already " + hold.status)
                 .with("holdStatus", hold.status.name());
     }
 }
