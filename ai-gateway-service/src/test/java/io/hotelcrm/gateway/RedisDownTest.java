@@ -17,13 +17,15 @@ import io.restassured.http.ContentType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * Redis unreachable with {@code gateway.limits.on-redis-failure=allow} (the default): executions go on and
- * credit-service still enforces the credits. The gateway points at a closed port; the shared Redis keeps
+ * Redis unreachable with {@code gateway.limits.on-redis-failure=allow} (the default): the gateway stays ready
+ * (degraded), executions go on and credit-service still enforces the credits. The gateway points at a closed port; the shared Redis keeps
  * running for everybody else.
  */
 @QuarkusTest
@@ -59,13 +61,22 @@ class RedisDownTest {
         assertThat(given().get("/q/metrics").then().extract().asString()).contains("ai_rate_limit_redis_failures_total");
     }
 
+    /** Redis down makes the gateway degraded (wellness check, metric), never unready or not live. */
     static void assertRedisIsUnreachable() {
-        List<Map<String, Object>> checks = given().get("/q/health/ready").then().statusCode(503)
-                .extract().path("checks");
-        assertThat(checks).anySatisfy(c -> {
-            assertThat((String) c.get("name")).containsIgnoringCase("redis");
-            assertThat(c.get("status")).isEqualTo("DOWN");
-        });
+        Awaitility.await("the probe notices Redis is down").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                    List<Map<String, Object>> checks = given().get("/q/health/well").then().statusCode(503)
+                            .extract().path("checks");
+                    assertThat(checks).anySatisfy(c -> {
+                        assertThat(c.get("name")).isEqualTo("redis");
+                        assertThat(c.get("status")).isEqualTo("DOWN");
+                    });
+                });
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/health/started").then().statusCode(200);
+        assertThat(given().get("/q/metrics").then().extract().asString())
+                .contains("dependency_up{dependency=\"redis\"} 0.0");
     }
 
     /** A port nothing listens on: bound once to find it, then closed. */

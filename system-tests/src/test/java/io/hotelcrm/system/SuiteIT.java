@@ -27,7 +27,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The four services as real processes (their packaged jars) against real PostgreSQL, Redis and a Kafka
- * broker of this test's own, which one test stops and restarts.
+ * broker of this test's own ("system" on 19094), which one test stops and restarts: every service stays
+ * ready and live while the outbox holds the events, and the outbox drains once Kafka is back.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SuiteIT {
@@ -96,8 +97,15 @@ class SuiteIT {
 
     @Test
     @Order(3)
-    void eventsWrittenWhileKafkaIsDownArriveOnceItIsBack() throws Exception {
+    void withKafkaDownEveryServiceStaysReadyWhileTheOutboxGrowsAndDrainsWhenKafkaIsBack() throws Exception {
         kafka.stop();
+        // Every service notices (wellness check DOWN, dependency_up 0) and is degraded, not unready.
+        awaitKafkaSeenAs("DOWN");
+        assertEveryServiceReadyAndLive();
+        for (ServiceProcess service : services.values()) {
+            assertThat(gauge(service.metrics(), "dependency_up\\{[^}]*dependency=\"kafka\"[^}]*\\}")).as(service.name).isZero();
+        }
+
         List<String> tenants = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             String tenant = tenant();
@@ -105,9 +113,23 @@ class SuiteIT {
             // The ledger keeps working without Kafka: the event waits in the outbox.
             given().baseUri(credit().baseUrl()).auth().oauth2(TestJwt.staff(tenant))
                     .get("/api/v1/credits/balance").then().statusCode(200);
+            assertEveryServiceReadyAndLive();
         }
         Awaitility.await("outbox holds the events").atMost(Duration.ofSeconds(20))
                 .until(() -> gauge(credit().metrics(), "outbox_events_pending") >= 5);
+        Map<String, Object> kafkaCheck = check(credit(), "/q/health/well", "kafka");
+        assertThat(((Number) ((Map<?, ?>) kafkaCheck.get("data")).get("outboxPending")).longValue())
+                .isGreaterThanOrEqualTo(5);
+        assertEveryServiceReadyAndLive();
+
+        // A pod that starts while Kafka is down becomes started and ready too (no dependency in any probe).
+        ServiceProcess billing = services.get("billing-service");
+        billing.stop();
+        ServiceProcess restarted = ServiceProcess.start("billing-service",
+                ServiceEnv.of("billing-service", kafka, Path.of("target/jwt-public.pem")));
+        services.put("billing-service", restarted);
+        restarted.awaitReady(STARTUP);
+        assertEveryServiceReadyAndLive();
 
         kafka.start();
 
@@ -116,9 +138,31 @@ class SuiteIT {
         }
         Awaitility.await("outbox drained").atMost(Duration.ofSeconds(30))
                 .until(() -> gauge(credit().metrics(), "outbox_events_pending") == 0);
+        awaitKafkaSeenAs("UP");
         for (String tenant : tenants) {
             assertThat(alertTypes(tenant)).as("applied once for " + tenant).containsExactly("CREDITS_ADDED");
         }
+    }
+
+    private static void assertEveryServiceReadyAndLive() {
+        services.forEach((name, service) -> {
+            for (String probe : List.of("/q/health/ready", "/q/health/live", "/q/health/started")) {
+                given().baseUri(service.baseUrl()).get(probe).then().statusCode(200).body("status", equalTo("UP"));
+            }
+        });
+    }
+
+    private static void awaitKafkaSeenAs(String status) {
+        Awaitility.await("every service sees Kafka " + status).atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> services.values().stream()
+                        .allMatch(s -> status.equals(check(s, "/q/health/well", "kafka").get("status"))));
+    }
+
+    private static Map<String, Object> check(ServiceProcess service, String path, String name) {
+        List<Map<String, Object>> checks = given().baseUri(service.baseUrl()).get(path).then().extract().path("checks");
+        return checks.stream().filter(c -> name.equals(c.get("name"))).findFirst()
+                .orElseThrow(() -> new AssertionError(service.name + " has no check " + name + " at " + path));
     }
 
     private static ServiceProcess credit() {

@@ -21,8 +21,8 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * SYSTEM_HEALTH: polls the other services' readiness (SmallRye Health: database, Redis, Kafka, and the
- * checks each service adds for its AI provider or Stripe) every 30 s. WARNING for one failing check,
+ * SYSTEM_HEALTH: polls the other services' {@code /q/health} (SmallRye Health: readiness, which is the
+ * database, and the wellness checks Kafka and Redis, which make a service degraded but not unready) every 30 s. WARNING for one failing check,
  * CRITICAL for more. It alerts when the set of failing checks changes, and once when all is well
  * again, not every 30 s while a problem lasts; the last state is kept in Redis so that several replicas
  * raise each change once. The alerts go to the operators' channels (alert.system.*).

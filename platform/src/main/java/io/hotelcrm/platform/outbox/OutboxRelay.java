@@ -59,6 +59,11 @@ public class OutboxRelay {
                 .description("Age of the oldest unsent outbox event (outbox lag)").register(registry);
     }
 
+    /** Unsent events as of the relay's last run (the {@code outbox_events_pending} gauge). */
+    public long pendingEvents() {
+        return pending.get();
+    }
+
     @Scheduled(every = "${platform.outbox.poll-interval}", delayed = "${platform.outbox.initial-delay}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, identity = "outbox-relay")
     void tick() {
