@@ -49,6 +49,8 @@ ensure_packages() {
   command -v curl >/dev/null || missing+=(curl)
   # promtool checks and unit-tests the chart's Prometheus rules (deploy-tests)
   command -v promtool >/dev/null || missing+=(prometheus)
+  # amtool checks Alertmanager's routing in k8s/monitoring (deploy-tests)
+  command -v amtool >/dev/null || missing+=(prometheus-alertmanager)
   # the dashboard's build (vite) and browser tests, and the gateway's test with the official openai client
   command -v npm >/dev/null || missing+=(nodejs npm)
   if [ ${#missing[@]} -gt 0 ]; then

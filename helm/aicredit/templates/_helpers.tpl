@@ -73,6 +73,12 @@ Plain settings inline, credentials only as secretKeyRef.
     secretKeyRef:
       name: {{ $svc.database.credentialsSecret }}
       key: password
+- name: QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE
+  value: {{ $svc.database.pool.reactiveMaxSize | quote }}
+- name: QUARKUS_DATASOURCE_JDBC_MAX_SIZE
+  value: {{ $svc.database.pool.jdbcMaxSize | quote }}
+- name: QUARKUS_SHUTDOWN_TIMEOUT
+  value: {{ printf "%vs" $root.Values.podDefaults.shutdownTimeoutSeconds | quote }}
 - name: KAFKA_BOOTSTRAP_SERVERS
   value: {{ $root.Values.kafka.bootstrapServers | quote }}
 - name: REDIS_URL
@@ -127,6 +133,26 @@ Plain settings inline, credentials only as secretKeyRef.
       optional: true
       {{- end }}
 {{- end }}
+{{- end -}}
+
+{{/*
+Connection budget: every service's pools at its most pods (HPA maxReplicas, or replicas without the HPA, plus the
+one extra pod of a rolling update) and the migration Jobs (Flyway on JDBC only) must fit in the database's
+max_connections minus what is kept for superusers and operators. Fails the render otherwise.
+*/}}
+{{- define "aicredit.connectionBudget" -}}
+{{- $total := 0 -}}
+{{- range $name, $svc := .Values.services -}}
+{{- $pods := ternary $svc.autoscaling.maxReplicas $svc.replicas $svc.autoscaling.enabled -}}
+{{- $total = add $total (mul (add $pods 1) (add $svc.database.pool.reactiveMaxSize $svc.database.pool.jdbcMaxSize)) -}}
+{{- if $.Values.migrations.job.enabled -}}
+{{- $total = add $total $svc.database.pool.jdbcMaxSize -}}
+{{- end -}}
+{{- end -}}
+{{- $budget := sub .Values.postgres.maxConnections .Values.postgres.reservedConnections -}}
+{{- if gt $total $budget -}}
+{{- fail (printf "database connections: the pools may open %d connections at the HPA maxima, more than postgres.maxConnections - reservedConnections = %d; lower services.*.database.pool or autoscaling.maxReplicas, or raise max_connections (k8s/postgres.yaml) and postgres.maxConnections" $total $budget) -}}
+{{- end -}}
 {{- end -}}
 
 {{/* Volumes of one service's pod: (list $ "credit-service"). */}}

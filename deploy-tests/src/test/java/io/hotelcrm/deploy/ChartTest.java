@@ -70,8 +70,9 @@ class ChartTest {
             assertThat(minAvailable).as(name(pdb)).isGreaterThanOrEqualTo(1).isLessThan(minReplicas);
         }
         if (values == Values.PRODUCTION) {
-            for (JsonNode deployment : ofKind(objects, "Deployment")) {
-                assertThat(deployment.path("spec").path("replicas").asInt()).as(name(deployment)).isEqualTo(3);
+            // product.md: three replicas in production; the HPA holds them (the Deployments set no replicas)
+            for (JsonNode hpa : ofKind(objects, "HorizontalPodAutoscaler")) {
+                assertThat(hpa.path("spec").path("minReplicas").asInt()).as(name(hpa)).isEqualTo(3);
             }
         }
     }
