@@ -1,5 +1,7 @@
 package io.hotelcrm.gateway.faq;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -21,6 +23,10 @@ import org.jboss.logging.Logger;
  * question has no content word (only particles, symbols) or the analyser could not be loaded, the score
  * is the bigram Dice alone — the original dictionary-free method. Below {@link #MIN_SIMILARITY} no entry
  * is an answer.
+ * <p>
+ * Analysing an entry (kuromoji, bigrams) costs far more than ranking it, so each entry's analysis is kept,
+ * keyed by its text: an edited entry is analysed again on its next use, the defaults once for all tenants,
+ * and only the question is analysed per request.
  */
 @Startup
 @ApplicationScoped
@@ -34,10 +40,18 @@ public class FaqSearch {
     static final double TERM_WEIGHT = 0.75;
     static final double ANSWER_WEIGHT = 0.5;
 
+    /** Entries' analyses kept at most; a hotel's FAQ holds tens of entries, so this covers thousands of hotels. */
+    static final int ANALYSED_ENTRIES = 50_000;
+
     private final boolean morphology;
+    private final Cache<String, Analysed> analysed = Caffeine.newBuilder().maximumSize(ANALYSED_ENTRIES).build();
 
     public FaqSearch() {
         this.morphology = loadAnalyser();
+    }
+
+    /** An entry's content words (question, then answer at half weight) and its question's bigrams. */
+    private record Analysed(Map<String, Double> terms, Set<String> grams) {
     }
 
     public record Match(FaqEntry entry, double score) {
@@ -52,11 +66,12 @@ public class FaqSearch {
     public List<Match> rank(String question, List<FaqEntry> entries) {
         Set<String> askedGrams = JapaneseText.bigrams(question);
         Map<String, Double> asked = terms(question, null);
-        List<Map<String, Double>> docs = entries.stream().map(e -> terms(e.question, e.answer)).toList();
+        List<Analysed> analyses = entries.stream().map(this::analysed).toList();
+        List<Map<String, Double>> docs = analyses.stream().map(Analysed::terms).toList();
         Map<String, Double> idf = idf(docs);
         List<Match> ranked = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
-            double dice = JapaneseText.similarity(askedGrams, JapaneseText.bigrams(entries.get(i).question));
+            double dice = JapaneseText.similarity(askedGrams, analyses.get(i).grams());
             double score = asked.isEmpty() ? dice
                     : TERM_WEIGHT * cosine(weigh(asked, idf), weigh(docs.get(i), idf)) + (1 - TERM_WEIGHT) * dice;
             ranked.add(new Match(entries.get(i), score));
@@ -73,6 +88,13 @@ public class FaqSearch {
         Map<String, Double> tb = terms(b, null);
         double dice = JapaneseText.similarity(JapaneseText.bigrams(a), JapaneseText.bigrams(b));
         return ta.isEmpty() || tb.isEmpty() ? dice : TERM_WEIGHT * cosine(ta, tb) + (1 - TERM_WEIGHT) * dice;
+    }
+
+    private Analysed analysed(FaqEntry entry) {
+        // The key is the text itself (PostgreSQL text holds no NUL), so no edit can leave a stale analysis.
+        return analysed.get(entry.question + '\u0000' + entry.answer,
+                k -> new Analysed(Map.copyOf(terms(entry.question, entry.answer)),
+                        Set.copyOf(JapaneseText.bigrams(entry.question))));
     }
 
     private Map<String, Double> terms(String question, String answer) {
