@@ -19,6 +19,10 @@ public interface DependencyConfig {
     @WithDefault("3s")
     Duration probeTimeout();
 
+    /** Failed probes in a row before the dependency counts as down (the service as degraded). */
+    @WithDefault("2")
+    int failuresBeforeDown();
+
     /** Whether this service uses Redis, and so watches it (the gateway and alert-service do). */
     @WithDefault("false")
     boolean redisEnabled();

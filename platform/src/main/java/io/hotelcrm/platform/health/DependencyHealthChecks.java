@@ -65,8 +65,12 @@ public class DependencyHealthChecks {
         if (s.lastUpAt() != null) {
             b.withData("lastUpAt", s.lastUpAt().toString());
         }
+        if (s.checkedAt() == null) {
+            b.withData("checkedAt", "not probed yet");
+        }
         if (s.error() != null) {
             b.withData("error", s.error());
+            b.withData("consecutiveFailures", s.consecutiveFailures());
         }
         return b;
     }

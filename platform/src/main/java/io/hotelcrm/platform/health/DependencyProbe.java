@@ -36,8 +36,8 @@ public class DependencyProbe {
     private final DependencyConfig config;
     private final Instance<ReactiveRedisDataSource> redis;
     private final Clock clock;
-    private volatile DependencyState kafka = DependencyState.unknown();
-    private volatile DependencyState redisState = DependencyState.unknown();
+    private volatile DependencyState kafka = DependencyState.notProbedYet();
+    private volatile DependencyState redisState = DependencyState.notProbedYet();
     private volatile Admin admin;
 
     public DependencyProbe(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
@@ -92,9 +92,9 @@ public class DependencyProbe {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
-            kafka = before.failed(clock.instant(), e.getCause() == null ? e : e.getCause());
+            kafka = before.failed(clock.instant(), e.getCause() == null ? e : e.getCause(), config.failuresBeforeDown());
         } catch (Exception e) {
-            kafka = before.failed(clock.instant(), e);
+            kafka = before.failed(clock.instant(), e, config.failuresBeforeDown());
         }
         logChange(KAFKA, before, kafka);
     }
@@ -105,15 +105,15 @@ public class DependencyProbe {
             redis.get().execute("PING").await().atMost(config.probeTimeout());
             redisState = before.reached(clock.instant());
         } catch (Exception e) {
-            redisState = before.failed(clock.instant(), e);
+            redisState = before.failed(clock.instant(), e, config.failuresBeforeDown());
         }
         logChange(REDIS, before, redisState);
     }
 
     private static void logChange(String name, DependencyState before, DependencyState after) {
-        if (after.up() && !before.up() && before.checkedAt() != null) {
+        if (after.up() && !before.up()) {
             LOG.infof("%s is reachable again; the service is no longer degraded", name);
-        } else if (!after.up() && (before.up() || before.checkedAt() == null)) {
+        } else if (!after.up() && before.up()) {
             LOG.warnf("%s is unreachable, the service is degraded (it stays ready): %s", name, after.error());
         }
     }
