@@ -3,13 +3,23 @@ package io.hotelcrm.platform.inbox;
 import io.hotelcrm.contracts.EventEnvelope;
 import io.hotelcrm.contracts.EventJson;
 import io.hotelcrm.contracts.EventType;
+import io.hotelcrm.platform.persistence.Transient;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -19,6 +29,13 @@ import org.jboss.logging.Logger;
  * (redelivery after a crash, a rebalance, the relay re-sending) finds the row and is skipped; two
  * replicas handling the same event at once serialize on the primary key, and the second skips once the
  * first commits. If the effect fails, the transaction rolls back with the row, so a retry applies it.
+ *
+ * <p>The consumer policy (docs/design-decisions.md, "Money events"): a failure to apply is retried with backoff
+ * for as long as it takes and never dead-lettered, because skipping a payment and applying what follows it
+ * breaks the money; only a record that can never be applied — not an envelope, a version this consumer does not
+ * read, data that is not its type's payload, or an effect that says so with {@link PermanentEventFailure} — fails
+ * at once, and the channel's dead-letter strategy puts it on {@code <topic>.dlq.<service>}, from where an operator
+ * replays it ({@code dev/replay-dead-letters}) once a consumer that can read it runs.
  */
 @ApplicationScoped
 public class Inbox {
@@ -27,14 +44,22 @@ public class Inbox {
 
     private final MeterRegistry registry;
 
-    public Inbox(MeterRegistry registry) {
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final Map<String, AtomicInteger> retrying = new ConcurrentHashMap<>();
+
+    public Inbox(MeterRegistry registry,
+                 @ConfigProperty(name = "platform.inbox.initial-backoff", defaultValue = "200ms") Duration initialBackoff,
+                 @ConfigProperty(name = "platform.inbox.max-backoff", defaultValue = "30s") Duration maxBackoff) {
         this.registry = registry;
+        this.initialBackoff = initialBackoff;
+        this.maxBackoff = maxBackoff;
     }
 
     /**
      * Handles one Kafka record value: parses the envelope, skips types this consumer does not know, and
-     * applies {@code effect} once in its own transaction, retrying transient failures with backoff.
-     * A record that is not an envelope fails (the channel's dead-letter strategy takes it).
+     * applies {@code effect} once in its own transaction, retrying failures with backoff until it applies.
+     * A record that can never be applied fails (the channel's dead-letter strategy takes it).
      *
      * @return a Uni completing when the record may be acknowledged
      */
@@ -57,32 +82,110 @@ public class Inbox {
                 envelope -> effect.apply(envelope, new Mark(consumer, envelope.id(), envelope.type())));
     }
 
-    /** Parses the record, skips unknown types, and applies one attempt under the retry policy. */
+    /**
+     * Parses the record, skips unknown types, refuses what can never be applied (the channel's dead-letter
+     * strategy takes it), and applies the rest under the retry policy.
+     */
     private Uni<Void> handle(String consumer, String recordValue, Function<EventEnvelope, Uni<Boolean>> attempt) {
         EventEnvelope envelope;
         try {
             envelope = EventJson.read(recordValue);
         } catch (UncheckedIOException | NullPointerException e) {
-            count(consumer, "unknown", "malformed");
-            return Uni.createFrom().failure(new IllegalArgumentException("malformed event: " + e.getMessage(), e));
+            return deadLetter(consumer, "unknown", new PermanentEventFailure("malformed event: " + e.getMessage(), e));
         }
-        if (EventType.find(envelope.type()).isEmpty()) {
+        Optional<EventType> type = EventType.find(envelope.type());
+        if (type.isEmpty()) {
             LOG.debugf("%s skips event %s of unknown type %s", consumer, envelope.id(), envelope.type());
             count(consumer, envelope.type(), "skipped");
             return Uni.createFrom().voidItem();
         }
-        return retried(consumer, envelope, Uni.createFrom().deferred(() -> attempt.apply(envelope)));
+        if (envelope.version() != type.get().version()) {
+            return deadLetter(consumer, envelope.type(), new PermanentEventFailure("event " + envelope.id() + " is "
+                    + envelope.type() + " version " + envelope.version() + "; this consumer reads version "
+                    + type.get().version(), null));
+        }
+        try {
+            EventJson.mapper().convertValue(envelope.data(), type.get().dataClass());
+        } catch (IllegalArgumentException e) {
+            return deadLetter(consumer, envelope.type(), new PermanentEventFailure("event " + envelope.id()
+                    + " has data that is not a " + envelope.type() + ": " + e.getMessage(), e));
+        }
+        Context context = Vertx.currentContext();
+        AtomicBoolean failedOnce = new AtomicBoolean();
+        return retried(consumer, envelope, Uni.createFrom().deferred(() -> attempt.apply(envelope)), context, 1, failedOnce)
+                .onFailure(PermanentEventFailure.class).invoke(e -> refused(consumer, envelope.type(), e))
+                .eventually(() -> {
+                    if (failedOnce.get()) {
+                        retrying(consumer).decrementAndGet();
+                    }
+                });
     }
 
-    private Uni<Void> retried(String consumer, EventEnvelope envelope, Uni<Boolean> attempt) {
+    /**
+     * Retries every failure but a {@link PermanentEventFailure} with exponential backoff for as long as it takes:
+     * the record is not acknowledged meanwhile, so the channel (and every partition it holds, paused by the
+     * connector once its queue is full) waits, and nothing behind it overtakes it. A transient failure (database
+     * down, deadlock: {@link Transient}) is expected to heal; any other failure is logged as an error on every
+     * attempt and shows in {@code events_consumer_retrying}, because it needs a person (the alert
+     * AicreditEventConsumerStuck).
+     */
+    private Uni<Void> retried(String consumer, EventEnvelope envelope, Uni<Boolean> attempt, Context context, int n,
+                              AtomicBoolean failedOnce) {
         return attempt
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(5)
-                .invoke(applied -> count(consumer, envelope.type(), applied ? "applied" : "duplicate"))
-                .onFailure().invoke(e -> {
-                    count(consumer, envelope.type(), "failed");
-                    LOG.errorf(e, "%s failed to apply event %s (%s)", consumer, envelope.id(), envelope.type());
+                .onItem().invoke(applied -> {
+                    if (n > 1) {
+                        LOG.infof("%s applied event %s (%s) at attempt %d", consumer, envelope.id(), envelope.type(), n);
+                    }
+                    count(consumer, envelope.type(), applied ? "applied" : "duplicate");
                 })
-                .replaceWithVoid();
+                .replaceWithVoid()
+                .onFailure(f -> !(f instanceof PermanentEventFailure)).recoverWithUni(e -> {
+                    boolean transientFailure = Transient.isTransient(e);
+                    count(consumer, envelope.type(), transientFailure ? "retried_transient" : "retried");
+                    Duration delay = backoff(n);
+                    if (transientFailure) {
+                        LOG.warnf("%s could not apply event %s (%s), attempt %d, transient: %s; retrying in %s",
+                                consumer, envelope.id(), envelope.type(), n, e.toString(), delay);
+                    } else {
+                        LOG.errorf(e, "%s failed to apply event %s (%s), attempt %d; retrying in %s",
+                                consumer, envelope.id(), envelope.type(), n, delay);
+                    }
+                    if (failedOnce.compareAndSet(false, true)) {
+                        retrying(consumer).incrementAndGet();
+                    }
+                    Uni<Void> wait = Uni.createFrom().voidItem().onItem().delayIt().by(delay);
+                    if (context != null) {
+                        wait = wait.emitOn(task -> context.runOnContext(ignored -> task.run()));
+                    }
+                    return wait.chain(() -> retried(consumer, envelope, attempt, context, n + 1, failedOnce));
+                });
+    }
+
+    /** 200 ms doubling per attempt, at most {@code platform.inbox.max-backoff}. */
+    Duration backoff(int attempt) {
+        long millis = initialBackoff.toMillis() << Math.min(attempt - 1, 20);
+        return Duration.ofMillis(Math.min(millis, maxBackoff.toMillis()));
+    }
+
+    /** Fails the record for good: the channel's dead-letter strategy publishes it to its dead-letter topic. */
+    private Uni<Void> deadLetter(String consumer, String type, Throwable failure) {
+        refused(consumer, type, failure);
+        return Uni.createFrom().failure(failure);
+    }
+
+    private void refused(String consumer, String type, Throwable failure) {
+        count(consumer, type, "dead_lettered");
+        LOG.errorf("%s dead-letters a record it can never apply: %s", consumer, failure.getMessage());
+    }
+
+    private AtomicInteger retrying(String consumer) {
+        return retrying.computeIfAbsent(consumer, c -> {
+            AtomicInteger value = new AtomicInteger();
+            Gauge.builder("events.consumer.retrying", value, AtomicInteger::get)
+                    .description("events a consumer is waiting to retry (a record it could not apply yet)")
+                    .tag("consumer", c).register(registry);
+            return value;
+        });
     }
 
     /**

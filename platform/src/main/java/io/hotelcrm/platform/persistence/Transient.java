@@ -22,6 +22,9 @@ public final class Transient {
                     || t instanceof TimeoutException) {
                 return true;
             }
+            if (t instanceof ApiException api && "DATABASE_UNAVAILABLE".equals(api.code())) {
+                return true; // the ledger's answer to a transient failure
+            }
             if (t instanceof PgException pg && pg.getSqlState() != null) {
                 String state = pg.getSqlState();
                 // 08: connection exception; 57P: operator intervention (shutdown, crash); 53: insufficient
