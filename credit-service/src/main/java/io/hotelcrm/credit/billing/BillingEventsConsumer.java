@@ -28,10 +28,12 @@ public class BillingEventsConsumer {
 
     private final Inbox inbox;
     private final Ledger ledger;
+    private final PendingRefunds pendingRefunds;
 
-    public BillingEventsConsumer(Inbox inbox, Ledger ledger) {
+    public BillingEventsConsumer(Inbox inbox, Ledger ledger, PendingRefunds pendingRefunds) {
         this.inbox = inbox;
         this.ledger = ledger;
+        this.pendingRefunds = pendingRefunds;
     }
 
     @Incoming("billing-events")
@@ -40,11 +42,19 @@ public class BillingEventsConsumer {
     }
 
     private Uni<Boolean> apply(EventEnvelope e, Inbox.Mark mark) {
-        LedgerOp op = switch (EventType.valueOf(e.type())) {
-            case PaymentSucceeded -> paid(e.tenantId(), e.dataAs(EventType.PaymentSucceeded, PaymentSucceeded.class), mark);
+        EventType type = EventType.valueOf(e.type());
+        if (type == EventType.PaymentSucceeded) {
+            // After the grant (or a duplicate of it), the refunds that came first are applied.
+            PaymentSucceeded paid = e.dataAs(EventType.PaymentSucceeded, PaymentSucceeded.class);
+            return ledger.submitOnce(paid(e.tenantId(), paid, mark))
+                    .call(() -> pendingRefunds.settle(e.tenantId(), paid.paymentId()));
+        }
+        if (type == EventType.PaymentRefunded) {
+            return pendingRefunds.refund(refunded(e.tenantId(), e.dataAs(EventType.PaymentRefunded, PaymentRefunded.class), mark));
+        }
+        LedgerOp op = switch (type) {
             case PaymentFailed -> new LedgerOp.PaymentFailed(e.tenantId(),
                     e.dataAs(EventType.PaymentFailed, PaymentFailed.class).autoPurchaseRequestId(), mark);
-            case PaymentRefunded -> refunded(e.tenantId(), e.dataAs(EventType.PaymentRefunded, PaymentRefunded.class), mark);
             case PlanChanged -> planChanged(e.tenantId(), e.dataAs(EventType.PlanChanged, PlanChanged.class), mark);
             default -> null;
         };
@@ -53,14 +63,17 @@ public class BillingEventsConsumer {
 
     /** A paid purchase becomes a PURCHASE grant, once per payment id whatever the delivery count. */
     private static LedgerOp paid(String tenantId, PaymentSucceeded paid, Inbox.Mark mark) {
-        String key = "payment:" + paid.paymentId();
+        String key = PendingRefunds.grantKey(paid.paymentId());
         return new LedgerOp.Grant(tenantId, GrantSource.PURCHASE, paid.credits(), null, paid.paymentId(),
                 TransactionType.PURCHASE, key, RequestHash.of("payment", paid.paymentId(), paid.credits()), null,
                 "クレジット購入 " + paid.credits() + " クレジット (" + paid.method() + ")", paid.autoPurchaseRequestId(), mark);
     }
 
-    /** Claws back what is left of the refunded purchase; credits already spent stay spent. */
-    private static LedgerOp refunded(String tenantId, PaymentRefunded refund, Inbox.Mark mark) {
+    /**
+     * Claws back what is left of the refunded purchase; credits already spent stay spent. A refund of a payment
+     * not granted yet waits for it ({@link PendingRefunds}).
+     */
+    private static LedgerOp.Refund refunded(String tenantId, PaymentRefunded refund, Inbox.Mark mark) {
         return new LedgerOp.Refund(tenantId, refund.paymentId(), refund.credits(), "refund:" + refund.refundId(),
                 "返金によるクレジット取消 (" + refund.paymentId() + ")", mark);
     }
