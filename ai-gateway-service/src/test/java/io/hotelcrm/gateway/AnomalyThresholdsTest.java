@@ -13,7 +13,7 @@ import io.hotelcrm.contracts.EventEnvelope;
 import io.hotelcrm.contracts.EventType;
 import io.hotelcrm.contracts.Topics;
 import io.hotelcrm.contracts.gateway.SecurityEventRaised;
-import io.hotelcrm.gateway.function.GatewayConfig;
+import io.hotelcrm.gateway.config.GatewayConfig;
 import io.hotelcrm.testsupport.EventRecorder;
 import io.hotelcrm.testsupport.JwtTestResource;
 import io.hotelcrm.testsupport.MutableClock;

@@ -1,5 +1,6 @@
 package io.hotelcrm.gateway.anomaly;
 
+import io.hotelcrm.gateway.config.GatewayConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -27,7 +28,7 @@ public class AnomalyActivity {
     private final AnomalyConfig config;
     private final Map<String, AnomalyScorer.Baseline> cache = new ConcurrentHashMap<>();
 
-    public AnomalyActivity(Pool pool, io.hotelcrm.gateway.function.GatewayConfig config) {
+    public AnomalyActivity(Pool pool, GatewayConfig config) {
         this.pool = pool;
         this.config = config.anomaly();
     }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hotelcrm.contracts.EventType;
 import io.hotelcrm.contracts.FunctionType;
 import io.hotelcrm.contracts.gateway.SecurityEventRaised;
-import io.hotelcrm.gateway.function.GatewayConfig;
+import io.hotelcrm.gateway.config.GatewayConfig;
 import io.hotelcrm.gateway.provider.EngineRequest;
 import io.hotelcrm.platform.outbox.Outbox;
 import io.hotelcrm.platform.problem.ApiException;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hotelcrm.contracts.FunctionType;
 import io.hotelcrm.contracts.hold.HoldApi;
-import io.hotelcrm.gateway.function.GatewayConfig;
+import io.hotelcrm.gateway.config.GatewayConfig;
 import io.hotelcrm.platform.problem.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;

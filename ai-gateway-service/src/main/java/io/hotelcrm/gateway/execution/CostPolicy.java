@@ -1,7 +1,7 @@
 package io.hotelcrm.gateway.execution;
 
 import io.hotelcrm.contracts.FunctionType;
-import io.hotelcrm.gateway.function.GatewayConfig;
+import io.hotelcrm.gateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

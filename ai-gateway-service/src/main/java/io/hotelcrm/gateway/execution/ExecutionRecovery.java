@@ -4,7 +4,7 @@ import io.hotelcrm.contracts.FunctionType;
 import io.hotelcrm.contracts.hold.HoldApi;
 import io.hotelcrm.gateway.credit.CreditLedger;
 import io.hotelcrm.gateway.credit.CreditServiceUnavailableException;
-import io.hotelcrm.gateway.function.GatewayConfig;
+import io.hotelcrm.gateway.config.GatewayConfig;
 import io.hotelcrm.gateway.provider.EngineResult;
 import io.hotelcrm.platform.problem.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -11,7 +11,7 @@ import io.hotelcrm.contracts.hold.HoldApi;
 import io.hotelcrm.gateway.credit.CreditLedger;
 import io.hotelcrm.gateway.credit.CreditServiceUnavailableException;
 import io.hotelcrm.gateway.execution.CostPolicy.Cost;
-import io.hotelcrm.gateway.function.GatewayConfig;
+import io.hotelcrm.gateway.config.GatewayConfig;
 import io.hotelcrm.gateway.limits.RateLimiter;
 import io.hotelcrm.gateway.provider.AiEngine;
 import io.hotelcrm.gateway.provider.EngineRequest;

@@ -2,7 +2,7 @@ package io.hotelcrm.gateway.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hotelcrm.contracts.FunctionType;
-import io.hotelcrm.gateway.function.GatewayConfig;
+import io.hotelcrm.gateway.config.GatewayConfig;
 import io.hotelcrm.gateway.provider.EngineRequest;
 import io.hotelcrm.platform.problem.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;

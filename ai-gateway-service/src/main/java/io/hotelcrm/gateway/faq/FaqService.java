@@ -1,6 +1,6 @@
 package io.hotelcrm.gateway.faq;
 
-import io.hotelcrm.gateway.function.GatewayConfig;
+import io.hotelcrm.gateway.config.GatewayConfig;
 import io.hotelcrm.platform.idempotency.RequestHash;
 import io.hotelcrm.platform.problem.ApiException;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;

@@ -1,7 +1,7 @@
 package io.hotelcrm.gateway.function;
 
 import io.hotelcrm.contracts.FunctionType;
-
+import io.hotelcrm.gateway.config.GatewayConfig;
 import io.hotelcrm.platform.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;

@@ -1,7 +1,7 @@
 package io.hotelcrm.gateway.limits;
 
 import io.hotelcrm.contracts.FunctionType;
-import io.hotelcrm.gateway.function.GatewayConfig;
+import io.hotelcrm.gateway.config.GatewayConfig;
 import io.hotelcrm.platform.problem.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;

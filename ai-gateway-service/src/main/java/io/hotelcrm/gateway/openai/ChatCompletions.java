@@ -8,7 +8,7 @@ import io.hotelcrm.gateway.execution.ExecuteRequest;
 import io.hotelcrm.gateway.execution.ExecuteResponse;
 import io.hotelcrm.gateway.execution.ExecutionService;
 import io.hotelcrm.gateway.execution.InputSanitizer;
-import io.hotelcrm.gateway.function.GatewayConfig;
+import io.hotelcrm.gateway.config.GatewayConfig;
 import io.hotelcrm.gateway.provider.EngineRequest;
 import io.hotelcrm.gateway.provider.EngineRequest.ChatTurn;
 import io.hotelcrm.gateway.provider.EngineRouter;

@@ -1,7 +1,7 @@
 package io.hotelcrm.gateway.provider;
 
 import io.hotelcrm.contracts.FunctionType;
-import io.hotelcrm.gateway.function.GatewayConfig;
+import io.hotelcrm.gateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.util.List;

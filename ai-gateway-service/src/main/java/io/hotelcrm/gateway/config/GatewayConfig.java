@@ -1,4 +1,4 @@
-package io.hotelcrm.gateway.function;
+package io.hotelcrm.gateway.config;
 
 import io.hotelcrm.contracts.FunctionType;
 import io.smallrye.config.ConfigMapping;
