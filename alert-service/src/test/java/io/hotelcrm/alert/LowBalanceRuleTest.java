@@ -2,10 +2,14 @@ package io.hotelcrm.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hotelcrm.alert.rule.AlertDedupe;
 import io.hotelcrm.testsupport.JwtTestResource;
 import io.hotelcrm.testsupport.MutableClock;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -23,6 +27,8 @@ class LowBalanceRuleTest extends AlertTestSupport {
 
     @Inject
     MutableClock clock;
+    @Inject
+    AlertDedupe dedupe;
 
     final LocalReceiver slack = LocalReceiver.shared();
 
@@ -86,6 +92,32 @@ class LowBalanceRuleTest extends AlertTestSupport {
         await(() -> GreenMailInbox.of(frontDesk), m -> m.size() == 2);
         await(() -> slack.requests(slackPath), r -> r.size() == 2);
         assertThat(GreenMailInbox.of(manager).get(1).subject()).isEqualTo("[テストホテル] クレジット残高が少なくなっています: 6 クレジット");
+    }
+
+    @Test
+    void aClaimWhoseTransactionDidNotCommitDoesNotSilenceTheAlert() throws Throwable {
+        String tenant = tenant();
+        String account = UUID.randomUUID().toString();
+        channels(tenant, List.of(address("manager", tenant)), null, List.of());
+        // The rule's claim is made and its transaction then fails (a failed commit, or the process dying before it).
+        String key = "alert-service:low-balance:" + account + ":CRITICAL";
+        Throwable failed = null;
+        try {
+            VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> dedupe.claim(key, Duration.ofHours(24))
+                    .invoke(claimed -> assertThat(claimed).isTrue())
+                    .chain(claimed -> Uni.createFrom().failure(new IllegalStateException("commit failed")))));
+        } catch (IllegalStateException e) {
+            failed = e;
+        }
+        assertThat(failed).hasMessage("commit failed");
+
+        producer.send(balanceLow(tenant, account, "CRITICAL", 8, Instant.now()));
+        awaitAlert(tenant, m -> m.endsWith(": 8 クレジット"));
+        // and the claim committed with that alert holds: the same level again within 24 h is silent
+        producer.send(balanceLow(tenant, account, "CRITICAL", 7, Instant.now()));
+        producer.send(sentinel(tenant, 3));
+        awaitAlert(tenant, m -> m.contains(": 3 クレジット"));
+        assertThat(alerts(tenant).<String>getList("items.alertType")).containsExactly("CREDITS_ADDED", "LOW_BALANCE");
     }
 
     @Test

@@ -36,10 +36,10 @@ public class LowBalanceRule {
         BalanceLow low = event.dataAs(EventType.BalanceLow, BalanceLow.class);
         Severity severity = "CRITICAL".equals(low.severity()) ? Severity.CRITICAL : Severity.WARNING;
         String key = "alert-service:low-balance:" + low.accountId() + ":" + severity;
+        // The claim is in the inbox's transaction with the alert: both commit, or neither.
         return dedupe.claim(key, config.lowBalance().repeatAfter())
-                .chain(claim -> claim == null ? Uni.createFrom().voidItem()
-                        : raiser.raise(alert(event, low, severity)).replaceWithVoid()
-                                .onFailure().call(e -> dedupe.release(claim)));
+                .chain(claimed -> claimed ? raiser.raise(alert(event, low, severity)).replaceWithVoid()
+                        : Uni.createFrom().voidItem());
     }
 
     private static NewAlert alert(EventEnvelope event, BalanceLow low, Severity severity) {

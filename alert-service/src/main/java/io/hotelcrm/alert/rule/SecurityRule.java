@@ -42,9 +42,8 @@ public class SecurityRule {
         }
         String key = "alert-service:security:" + event.tenantId() + ":" + raised.userId() + ":" + raised.action();
         return dedupe.claim(key, REPEAT_AFTER)
-                .chain(claim -> claim == null ? Uni.createFrom().voidItem()
-                        : raiser.raise(alert(event, raised, blocked)).replaceWithVoid()
-                                .onFailure().call(e -> dedupe.release(claim)));
+                .chain(claimed -> claimed ? raiser.raise(alert(event, raised, blocked)).replaceWithVoid()
+                        : Uni.createFrom().voidItem());
     }
 
     private static NewAlert alert(EventEnvelope event, SecurityEventRaised raised, boolean blocked) {
