@@ -87,6 +87,27 @@ class SubscriptionResourceTest {
     }
 
     @Test
+    void upgradeDowngradeUpgradeEachChangesThePlanAtStripe() throws Exception {
+        String tenant = newTenant();
+        String subscription = given().auth().oauth2(TestJwt.admin(tenant)).contentType(ContentType.JSON)
+                .body(Map.of("planType", "ESSENTIAL", "billingEmail", "keiri@" + tenant + ".example.jp"))
+                .post("/api/v1/billing/subscription").then().statusCode(200).extract().path("subscriptionId");
+        stub().payInvoice(stub().object(subscription).orElseThrow().get("latest_invoice").asText());
+        Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> billing.events("PlanChanged", "subscriptionId", subscription).size() == 1);
+
+        for (String plan : new String[] {"PROFESSIONAL", "ESSENTIAL", "PROFESSIONAL"}) {
+            given().auth().oauth2(TestJwt.admin(tenant)).contentType(ContentType.JSON).body(Map.of("planType", plan))
+                    .put("/api/v1/billing/subscription").then().statusCode(200).body("planType", equalTo(plan));
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> stub().webhooksIdle());
+            // what Stripe bills is the plan we store and announce, every time
+            assertThat(stub().object(subscription).orElseThrow().at("/items/data/0/price/id").asText())
+                    .as("Stripe's price after the change to " + plan).isEqualTo("price_" + plan.toLowerCase() + "_monthly_jpy");
+        }
+        assertThat(stub().requests("POST", "/v1/subscriptions/" + subscription)).hasSize(3);
+    }
+
+    @Test
     void anUnknownPlanIsAValidationProblem() {
         given().auth().oauth2(TestJwt.admin(newTenant())).contentType(ContentType.JSON).body(Map.of("planType", "GOLD"))
                 .post("/api/v1/billing/subscription").then().statusCode(400).contentType("application/problem+json")

@@ -114,8 +114,12 @@ public class SubscriptionService {
             if (existing.planType.equals(plan)) {
                 return Uni.createFrom().item(view(existing, null));
             }
-            return stripe.call("subscriptions.update", "plan-change-" + existing.subscriptionId + "-" + existing.planType
-                            + "-" + plan, (s, o) -> s.subscriptions().update(existing.subscriptionId,
+            // Unique per change, stable for a retry of it: the row's version (updatedAt moves with every change and
+            // every Stripe event applied) and the target. The key used to be subscription + from + to, so upgrade →
+            // downgrade → upgrade within Stripe's 24 h replayed the first answer and changed nothing at Stripe.
+            String key = "plan-change-" + existing.subscriptionId + "-" + existing.updatedAt.toEpochMilli() + "-"
+                    + existing.updatedAt.getNano() % 1_000_000 + "-" + plan;
+            return stripe.call("subscriptions.update", key, (s, o) -> s.subscriptions().update(existing.subscriptionId,
                             SubscriptionUpdateParams.builder()
                                     .addItem(SubscriptionUpdateParams.Item.builder().setId(existing.itemId)
                                             .setPrice(settings.stripePriceId()).build())
