@@ -87,6 +87,7 @@ public class Inbox {
      * strategy takes it), and applies the rest under the retry policy.
      */
     private Uni<Void> handle(String consumer, String recordValue, Function<EventEnvelope, Uni<Boolean>> attempt) {
+        retrying(consumer); // the gauge exists (0) from the consumer's first record on, as the alert rules expect
         EventEnvelope envelope;
         try {
             envelope = EventJson.read(recordValue);
