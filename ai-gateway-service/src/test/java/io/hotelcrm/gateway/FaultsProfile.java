@@ -1,7 +1,7 @@
 package io.hotelcrm.gateway;
 
-import io.hotelcrm.gateway.faults.TcpProxy;
 import io.hotelcrm.gateway.llm.OpenAiProtocolServerResource;
+import io.hotelcrm.testsupport.TcpProxy;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.io.IOException;
