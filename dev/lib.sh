@@ -100,8 +100,32 @@ ensure_redis() {
   fi
 }
 
+# A GreenMail is reused only when it answers its readiness API and its jar still exists: one left behind by
+# a deleted checkout (a CI clone, say) keeps the ports but fails mid-session, so it is replaced.
+greenmail_healthy() {
+  port_open "$SMTP_PORT" || return 1
+  curl -fsS -m 2 "http://127.0.0.1:$GREENMAIL_API_PORT/api/service/readiness" >/dev/null 2>&1 || return 1
+  local pid
+  for pid in $(port_pids "$SMTP_PORT"); do
+    case "$(readlink "/proc/$pid/cwd" 2>/dev/null)" in *" (deleted)") return 1 ;; esac
+  done
+}
+
+# The pids listening on a port (empty when fuser is missing: then nothing is checked or replaced).
+port_pids() { command -v fuser >/dev/null && fuser "$@/tcp" 2>/dev/null || true; }
+
 ensure_greenmail() {
-  port_open "$SMTP_PORT" && return 0
+  greenmail_healthy && return 0
+  if port_open "$SMTP_PORT" || port_open "$GREENMAIL_API_PORT"; then
+    local pid
+    for pid in $(port_pids "$SMTP_PORT") $(port_pids "$GREENMAIL_API_PORT"); do
+      tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q greenmail-standalone \
+        || die "port $SMTP_PORT or $GREENMAIL_API_PORT is held by a process that is not GreenMail (pid $pid)"
+      log "replacing an unhealthy GreenMail (pid $pid)"
+      kill "$pid" 2>/dev/null || true
+    done
+    for _ in $(seq 1 50); do port_open "$SMTP_PORT" || port_open "$GREENMAIL_API_PORT" || break; sleep 0.1; done
+  fi
   local jar="$STATE/lib/greenmail-standalone-$GREENMAIL_VERSION.jar"
   if [ ! -f "$jar" ]; then
     log "fetching GreenMail $GREENMAIL_VERSION from Maven Central"
@@ -115,7 +139,8 @@ ensure_greenmail() {
     -Dgreenmail.hostname=127.0.0.1 -Dgreenmail.api.hostname=127.0.0.1 -Dgreenmail.api.port="$GREENMAIL_API_PORT" \
     -Dgreenmail.auth.disabled -jar "$jar" >"$STATE/logs/greenmail.log" 2>&1 &
   echo $! >"$STATE/pids/greenmail.pid"
-  wait_port "$SMTP_PORT" 30 GreenMail
+  for _ in $(seq 1 300); do greenmail_healthy && return 0; sleep 0.1; done
+  die "GreenMail did not become ready within 30 s (see $STATE/logs/greenmail.log)"
 }
 
 # Test-only RS256 key pairs for local runs, generated on first use and never committed: the identity
