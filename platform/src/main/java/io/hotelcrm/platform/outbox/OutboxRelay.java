@@ -15,6 +15,10 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -24,8 +28,10 @@ import org.jboss.logging.Logger;
  * <p>Safe with several replicas: a transaction-scoped advisory lock lets one relay work at a time, so
  * rows go out in {@code seq} order and a tenant's events keep their order. A row is marked sent only
  * after Kafka acknowledged it; a crash in between re-sends it, which consumers deduplicate
- * (at-least-once delivery, exactly-once effect). The first failed send ends the batch so that nothing
- * overtakes it. Plain JDBC on a worker thread: the relay blocks on Kafka acknowledgements by design.
+ * (at-least-once delivery, exactly-once effect). A batch is handed to the producer whole and marked sent
+ * up to its first unacknowledged row; the idempotent producer's sequence numbers make the broker refuse
+ * a partition's later records once an earlier one failed, so a tenant's events never overtake each other.
+ * Plain JDBC on a worker thread: the relay blocks on Kafka acknowledgements by design.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -33,6 +39,7 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     /** Arbitrary constant naming the relay's advisory lock; each service has its own database. */
     private static final long RELAY_LOCK = 0x6f7574626f78L;
+    private static final long LAG_REFRESH_NANOS = 5_000_000_000L;
 
     private final AgroalDataSource dataSource;
     private final OutboxKafkaProducer kafka;
@@ -42,6 +49,7 @@ public class OutboxRelay {
     private final Counter failures;
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong oldestAgeSeconds = new AtomicLong();
+    private long lastLagRefresh = System.nanoTime() - LAG_REFRESH_NANOS;
 
     public OutboxRelay(AgroalDataSource dataSource, OutboxKafkaProducer kafka, OutboxConfig config, Clock clock,
                        MeterRegistry registry) {
@@ -69,10 +77,16 @@ public class OutboxRelay {
     void tick() {
         try {
             int sent;
+            int total = 0;
             do {
                 sent = relayBatch();
+                total += sent;
             } while (sent == config.batchSize());
-            refreshLag();
+            // The lag gauges cost a query: refreshed after a run that published, otherwise every few seconds.
+            if (total > 0 || System.nanoTime() - lastLagRefresh > LAG_REFRESH_NANOS) {
+                refreshLag();
+                lastLagRefresh = System.nanoTime();
+            }
         } catch (SQLException e) {
             LOG.warnf("outbox relay could not reach the database: %s", e.getMessage());
         }
@@ -111,22 +125,43 @@ public class OutboxRelay {
             return 0; // another replica is relaying
         }
         List<Row> rows = nextRows(c);
-        int sent = 0;
+        // The whole batch is handed to the producer before waiting, so it travels in a few produce requests;
+        // the idempotent producer keeps each partition (each tenant's key) in order.
+        List<Future<?>> acks = new ArrayList<>(rows.size());
+        Exception failure = null;
         for (Row row : rows) {
             try {
-                kafka.send(row.topic, row.key, row.id, row.type, row.payload, config.sendTimeout());
-            } catch (Exception e) {
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-                failures.increment();
-                kafka.reset();
-                recordFailure(c, row.seq, e);
-                LOG.warnf("outbox event %s (%s) not published yet, will retry: %s", row.id, row.type, e);
-                break; // nothing may overtake the failed row
+                acks.add(kafka.sendAsync(row.topic, row.key, row.id, row.type, row.payload));
+            } catch (RuntimeException e) {
+                failure = e;
+                break;
             }
-            markSent(c, row.seq);
-            sent++;
+        }
+        long deadline = System.nanoTime() + config.sendTimeout().toNanos();
+        int sent = 0;
+        for (Future<?> ack : acks) {
+            if (failure != null) {
+                break;
+            }
+            try {
+                ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                sent++;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = e;
+            } catch (ExecutionException | TimeoutException e) {
+                failure = e;
+            }
+        }
+        // Only the acknowledged prefix counts as sent: the rest is sent again, and consumers deduplicate
+        // what had reached Kafka after all.
+        markSent(c, rows.subList(0, sent));
+        if (failure != null && sent < rows.size()) {
+            Row row = rows.get(sent);
+            failures.increment();
+            kafka.reset();
+            recordFailure(c, row.seq, failure);
+            LOG.warnf("outbox event %s (%s) not published yet, will retry: %s", row.id, row.type, failure);
         }
         published.increment(sent);
         return sent;
@@ -157,11 +192,15 @@ public class OutboxRelay {
         return rows;
     }
 
-    private void markSent(Connection c, long seq) throws SQLException {
+    /** Marks rows sent in one statement. */
+    private void markSent(Connection c, List<Row> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement(
-                "update outbox_event set sent_at = ?, attempts = attempts + 1, last_error = null where seq = ?")) {
+                "update outbox_event set sent_at = ?, attempts = attempts + 1, last_error = null where seq = any(?)")) {
             ps.setTimestamp(1, Timestamp.from(clock.instant()));
-            ps.setLong(2, seq);
+            ps.setArray(2, c.createArrayOf("bigint", rows.stream().map(Row::seq).toArray(Long[]::new)));
             ps.executeUpdate();
         }
     }
