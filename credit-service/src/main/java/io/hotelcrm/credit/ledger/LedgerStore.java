@@ -38,8 +38,12 @@ import java.util.UUID;
 /**
  * The SQL of a ledger batch, on the reactive PostgreSQL client (not Hibernate: the hot path is a
  * handful of pipelined statements per batch, whatever the number of ops in it; see
- * docs/design-decisions.md, "Ledger core"). {@link #load} locks and reads fresh, in lock order
- * accounts → holds → grants; {@link #write} writes what the ops changed, one statement per table.
+ * docs/design-decisions.md, "Ledger core"). {@link #load} locks the accounts and then reads their holds
+ * and grants fresh; {@link #write} writes what the ops changed, one statement per table.
+ *
+ * <p>Only the account rows are locked: holds, grants and entries are written by this class alone, always
+ * under their account's lock, so the account lock guards them and a read after it sees every committed
+ * change. Locking them as well would cost a WAL record per row and batch for nothing.
  */
 @ApplicationScoped
 public class LedgerStore {
@@ -60,12 +64,12 @@ public class LedgerStore {
     private static final String LOCK_ACCOUNTS = "select " + ACCOUNT_COLUMNS + " from ai_credit_accounts where id in "
             + BATCH_ACCOUNTS + " order by id for update";
     /** The holds ops name by id, and those under the reserves' keys; as a union of ids so both use an index. */
-    private static final String LOCK_HOLDS = "select * from credit_holds where id in (select id from credit_holds "
+    private static final String HOLDS = "select * from credit_holds where id in (select id from credit_holds "
             + "where id = any($2) union all select h.id from credit_holds h where h.account_id in " + BATCH_ACCOUNTS
-            + " and h.idempotency_key = any($3)) order by id for update";
-    private static final String LOCK_GRANTS = "select id, account_id, source, original_credits, remaining_credits, "
+            + " and h.idempotency_key = any($3))";
+    private static final String LIVE_GRANTS = "select id, account_id, source, original_credits, remaining_credits, "
             + "priority, expires_at, reference, created_at from credit_grants where account_id in " + BATCH_ACCOUNTS
-            + " and remaining_credits > 0 order by id for update";
+            + " and remaining_credits > 0";
     private static final String PENDING_HELD = "select account_id, sum(amount) from credit_holds where account_id in "
             + BATCH_ACCOUNTS + " and status = 'PENDING' group by account_id";
     private static final String APPLIED_MARKS = "select event_id from processed_event where consumer = any($1) "
@@ -172,13 +176,13 @@ public class LedgerStore {
                 : conn.preparedQuery(OPEN_ACCOUNTS).execute(Tuple.of(tenants, config.defaultPlan().name(),
                         plan.monthlyFreeCredits(), config.defaultTimeZone().getId(), utc(ctx.now())));
         // The transaction's BEGIN and these reads are sent back to back on one connection (pipelined: one
-        // round trip) and executed in this order: the locks are taken
-        // accounts first, then holds, then grants, as everywhere; the mark check runs after the account
-        // lock, so a replica applying the same event at the same time is seen once it commits.
+        // round trip) and executed in this order: the account locks first, then the reads they guard; the
+        // mark check runs after the account lock, so a replica applying the same event at the same time is
+        // seen once it commits.
         Uni<RowSet<Row>> accounts = conn.preparedQuery(LOCK_ACCOUNTS).execute(batch);
-        Uni<RowSet<Row>> holds = conn.preparedQuery(LOCK_HOLDS).execute(Tuple.of(tenants, holdIds,
+        Uni<RowSet<Row>> holds = conn.preparedQuery(HOLDS).execute(Tuple.of(tenants, holdIds,
                 holdKeys.toArray(String[]::new)));
-        Uni<RowSet<Row>> grants = conn.preparedQuery(LOCK_GRANTS).execute(batch);
+        Uni<RowSet<Row>> grants = conn.preparedQuery(LIVE_GRANTS).execute(batch);
         Uni<RowSet<Row>> pending = conn.preparedQuery(PENDING_HELD).execute(batch);
         Uni<RowSet<Row>> applied = marks.isEmpty() ? Uni.createFrom().nullItem()
                 : conn.preparedQuery(APPLIED_MARKS).execute(Tuple.of(consumers.toArray(String[]::new),
