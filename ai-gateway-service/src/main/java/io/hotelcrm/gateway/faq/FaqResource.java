@@ -45,7 +45,7 @@ public class FaqResource {
     }
 
     @GET
-    @Operation(summary = "The FAQ the chatbot answers from (admin)",
+    @Operation(operationId = "listFaqEntries", summary = "The FAQ the chatbot answers from (admin)",
             description = "The tenant's own entries first, then the shared defaults it has not overridden.")
     public Uni<List<FaqViews.FaqView>> list() {
         return faq.listEntries(caller.tenantId());

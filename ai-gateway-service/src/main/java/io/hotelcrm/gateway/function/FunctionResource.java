@@ -32,7 +32,7 @@ public class FunctionResource {
 
     @GET
     @RolesAllowed({Roles.STAFF, Roles.ADMIN})
-    @Operation(summary = "The AI functions and their base cost in credits",
+    @Operation(operationId = "listFunctions", summary = "The AI functions and their base cost in credits",
             description = "Credits charged = ceil(baseCost × complexity), complexity ≥ 1.")
     public List<FunctionInfo> list() {
         return Arrays.stream(FunctionType.values())
