@@ -62,6 +62,10 @@ final class Api {
             case "POST subscriptions {id}" -> render(updateSubscription(find(id, "subscription"), p, key), expand);
             case "DELETE subscriptions {id}" -> cancelSubscription(find(id, "subscription"), key);
             case "POST refunds" -> createRefund(p, key);
+            case "GET refunds {id}" -> get(id, "refund");
+            case "GET charges {id}" -> get(id, "charge");
+            case "GET invoice_payments" -> listInvoicePayments(p);
+            case "GET invoice_payments {id}" -> get(id, "invoice_payment");
             default -> throw new StripeError(404, "invalid_request_error", null, null,
                     "Unrecognized request URL (" + method + ": " + path + "). The stub serves only what billing uses.", null);
         };
@@ -295,7 +299,8 @@ final class Api {
         }
     }
 
-    private void succeed(ObjectNode pi, String key) {
+    /** A succeeded charge of the PaymentIntent's whole amount, stored. */
+    private ObjectNode newCharge(ObjectNode pi) {
         ObjectNode charge = stub.fixture("charge");
         String chargeId = stub.newId("ch");
         charge.put("id", chargeId);
@@ -322,6 +327,12 @@ final class Api {
         refunds.put("has_more", false);
         refunds.put("url", "/v1/charges/" + chargeId + "/refunds");
         stub.objects.put(chargeId, charge);
+        return charge;
+    }
+
+    private void succeed(ObjectNode pi, String key) {
+        ObjectNode charge = newCharge(pi);
+        String chargeId = charge.get("id").asText();
         pi.put("status", "succeeded");
         pi.put("amount_received", pi.get("amount").asLong());
         pi.put("latest_charge", chargeId);
@@ -607,7 +618,85 @@ final class Api {
         return stub.events("invoice.paid", id).get(0);
     }
 
+    /**
+     * How Stripe pays an invoice (API 2025-03-31 and later): a PaymentIntent of its own (no metadata of ours) with a
+     * charge, linked to the invoice by an InvoicePayment; the invoice itself no longer names them.
+     */
+    private void payWithPaymentIntent(ObjectNode inv, String key) {
+        long amount = inv.get("total").asLong();
+        if (amount <= 0) {
+            return;
+        }
+        ObjectNode pi = stub.fixture("payment_intent");
+        String id = stub.newId("pi");
+        pi.put("id", id);
+        pi.put("client_secret", id + "_secret_" + stub.token(24));
+        pi.put("created", stub.now());
+        pi.put("amount", amount);
+        pi.put("amount_received", amount);
+        pi.put("currency", inv.get("currency").asText());
+        pi.set("customer", inv.get("customer"));
+        pi.putObject("metadata");
+        pi.put("description", "Payment for Invoice");
+        pi.putNull("payment_method");
+        pi.putNull("canceled_at");
+        pi.putNull("last_payment_error");
+        pi.putNull("next_action");
+        pi.putNull("processing");
+        pi.putNull("transfer_data");
+        pi.putNull("payment_method_configuration_details");
+        pi.put("status", "succeeded");
+        stub.objects.put(id, pi);
+        ObjectNode charge = newCharge(pi);
+        pi.put("latest_charge", charge.get("id").asText());
+        ObjectNode payment = stub.fixture("invoice_payment");
+        String paymentId = stub.newId("inpay");
+        payment.put("id", paymentId);
+        payment.put("created", stub.now());
+        payment.put("invoice", inv.get("id").asText());
+        payment.put("amount_paid", amount);
+        payment.put("amount_requested", amount);
+        payment.put("currency", inv.get("currency").asText());
+        payment.put("is_default", true);
+        payment.put("livemode", false);
+        payment.put("status", "paid");
+        payment.putObject("payment").put("type", "payment_intent").put("payment_intent", id);
+        ((ObjectNode) payment.get("status_transitions")).put("paid_at", stub.now());
+        stub.objects.put(paymentId, payment);
+        stub.emit("charge.succeeded", charge, null, key);
+        stub.emit("payment_intent.succeeded", pi, null, key);
+        stub.emit("invoice_payment.paid", payment, null, key);
+    }
+
+    private JsonNode listInvoicePayments(ObjectNode p) {
+        String invoice = p.path("invoice").asText(null);
+        String status = p.path("status").asText(null);
+        ArrayNode data = StripeStub.array();
+        stub.objects.values().stream()
+                .filter(o -> "invoice_payment".equals(o.path("object").asText()))
+                .filter(o -> invoice == null || invoice.equals(o.path("invoice").asText()))
+                .filter(o -> status == null || status.equals(o.path("status").asText()))
+                .sorted((a, b) -> Long.compare(b.path("created").asLong(), a.path("created").asLong()))
+                .forEach(o -> data.add(o.deepCopy()));
+        ObjectNode list = JsonNodeFactory.instance.objectNode();
+        list.put("object", "list");
+        list.set("data", data);
+        list.put("has_more", false);
+        list.put("url", "/v1/invoice_payments");
+        return list;
+    }
+
+    /** The PaymentIntent that paid an invoice (through its InvoicePayment). */
+    String invoicePaymentIntent(String invoiceId) {
+        return stub.objects.values().stream()
+                .filter(o -> "invoice_payment".equals(o.path("object").asText()) && invoiceId.equals(o.path("invoice").asText())
+                        && "paid".equals(o.path("status").asText()))
+                .map(o -> o.path("payment").path("payment_intent").asText(null))
+                .findFirst().orElseThrow(() -> new IllegalStateException(invoiceId + " has no paid InvoicePayment"));
+    }
+
     private void markPaid(ObjectNode inv, String key) {
+        payWithPaymentIntent(inv, key);
         inv.put("status", "paid");
         inv.put("amount_paid", inv.get("total").asLong());
         inv.put("amount_remaining", 0);
@@ -803,6 +892,10 @@ final class Api {
         ObjectNode charge = find(chargeId, "charge");
         long left = charge.get("amount").asLong() - charge.get("amount_refunded").asLong();
         long amount = p.has("amount") ? amount(p, "amount") : left;
+        if (left == 0) {
+            throw new StripeError(400, "invalid_request_error", "charge_already_refunded", null,
+                    "Charge " + chargeId + " has already been refunded.", null);
+        }
         if (amount <= 0 || amount > left) {
             throw new StripeError(400, "invalid_request_error", "amount_too_large",
                     null, "Refund amount (¥" + amount + ") is greater than unrefunded amount on charge (¥" + left + ")", "amount");
@@ -817,6 +910,9 @@ final class Api {
         refund.set("payment_intent", charge.get("payment_intent"));
         refund.put("status", "succeeded");
         refund.set("metadata", metadata(p));
+        if (p.has("reason")) {
+            refund.put("reason", p.get("reason").asText());
+        }
         stub.objects.put(id, refund);
         ObjectNode previous = JsonNodeFactory.instance.objectNode();
         previous.put("amount_refunded", charge.get("amount_refunded").asLong());

@@ -41,7 +41,11 @@ import java.util.function.Predicate;
  *   <li>scenarios chosen by Stripe's test PaymentMethods: {@code pm_card_visa} succeeds,
  *       {@code pm_card_chargeDeclined} declines, {@code pm_card_chargeCustomerFail} saves fine and declines
  *       when charged, {@code pm_card_authenticationRequired} needs 3-D Secure (and fails off-session);
- *       invoices stay open until the test pays them with {@link #payInvoice}.</li>
+ *       invoices stay open until the test pays them with {@link #payInvoice}, which pays them as Stripe does
+ *       since API 2025-03-31: a PaymentIntent and charge of their own, named by an InvoicePayment
+ *       ({@code invoice_payment.paid}, {@code GET /v1/invoice_payments?invoice=…});</li>
+ *   <li>refunds ({@code POST /v1/refunds} by PaymentIntent or charge, full or partial, or from the "dashboard"
+ *       with {@link #refund}/{@link #refundInvoice}): {@code refund.created} and {@code charge.refunded}.</li>
  * </ul>
  */
 public final class StripeStub implements AutoCloseable {
@@ -180,6 +184,20 @@ public final class StripeStub implements AutoCloseable {
     public JsonNode refund(String paymentIntentId, long amount) {
         synchronized (lock) {
             return api.refundFromDashboard(paymentIntentId, amount);
+        }
+    }
+
+    /** The PaymentIntent that paid an invoice, as its InvoicePayment names it. */
+    public String invoicePaymentIntent(String invoiceId) {
+        synchronized (lock) {
+            return api.invoicePaymentIntent(invoiceId);
+        }
+    }
+
+    /** Refunds (part of) a paid invoice's payment from the dashboard: charge.refunded is sent. */
+    public JsonNode refundInvoice(String invoiceId, long amount) {
+        synchronized (lock) {
+            return api.refundFromDashboard(api.invoicePaymentIntent(invoiceId), amount);
         }
     }
 

@@ -154,6 +154,27 @@ class StripeStubTest {
 
         stub.payInvoice(invoice.getId());
         assertThat(stripe.invoices().retrieve(invoice.getId()).getAmountPaid()).isEqualTo(19800L);
+
+        // Paid as Stripe pays invoices since 2025-03-31: an InvoicePayment names the PaymentIntent and its charge.
+        var payments = stripe.invoicePayments().list(com.stripe.param.InvoicePaymentListParams.builder()
+                .setInvoice(invoice.getId()).setStatus(com.stripe.param.InvoicePaymentListParams.Status.PAID).build());
+        assertThat(payments.getData()).hasSize(1);
+        String pi = payments.getData().get(0).getPayment().getPaymentIntent();
+        assertThat(pi).startsWith("pi_").isEqualTo(stub.invoicePaymentIntent(invoice.getId()));
+        String charge = stripe.paymentIntents().retrieve(pi).getLatestCharge();
+        assertThat(stripe.charges().retrieve(charge).getPaymentIntent()).isEqualTo(pi);
+        assertThat(stub.events("invoice_payment.paid", payments.getData().get(0).getId())).hasSize(1);
+
+        // Refunds by PaymentIntent, in part, then no more than what is left.
+        com.stripe.model.Refund part = stripe.refunds().create(com.stripe.param.RefundCreateParams.builder()
+                .setPaymentIntent(pi).setAmount(9900L).putMetadata("refund_request_id", "r-1").build());
+        assertThat(part.getStatus()).isEqualTo("succeeded");
+        assertThat(part.getCharge()).isEqualTo(charge);
+        assertThat(stripe.charges().retrieve(charge).getAmountRefunded()).isEqualTo(9900L);
+        assertThat(stub.events("charge.refunded", charge)).hasSize(1);
+        assertThatThrownBy(() -> stripe.refunds().create(com.stripe.param.RefundCreateParams.builder()
+                .setPaymentIntent(pi).setAmount(9901L).build()))
+                .isInstanceOf(com.stripe.exception.InvalidRequestException.class).hasMessageContaining("greater than");
     }
 
     @Test
