@@ -70,7 +70,7 @@ public class CardCharges {
 
     private Uni<Purchase> record(Purchase p, PaymentIntent pi) {
         return switch (pi.getStatus()) {
-            case "succeeded" -> outcomes.succeeded(p.id, pi.getId(), null, pi.getAmountReceived());
+            case "succeeded" -> outcomes.succeeded(p.id, pi.getId(), null, pi.getLatestCharge(), pi.getAmountReceived());
             case "requires_action" -> outcomes.requiresAction(p.id, pi.getId(), pi.getClientSecret());
             case "requires_payment_method", "canceled" -> outcomes.failed(p.id, pi.getId(),
                     pi.getLastPaymentError() != null ? pi.getLastPaymentError().getCode() : pi.getStatus(),

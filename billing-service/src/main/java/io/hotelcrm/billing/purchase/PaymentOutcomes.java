@@ -2,7 +2,6 @@ package io.hotelcrm.billing.purchase;
 
 import io.hotelcrm.contracts.EventType;
 import io.hotelcrm.contracts.billing.PaymentFailed;
-import io.hotelcrm.contracts.billing.PaymentRefunded;
 import io.hotelcrm.contracts.billing.PaymentSucceeded;
 import io.hotelcrm.platform.outbox.Outbox;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,26 +23,30 @@ public class PaymentOutcomes {
     private static final Logger LOG = Logger.getLogger(PaymentOutcomes.class);
 
     private final Outbox outbox;
+    private final Refunds refunds;
     private final Clock clock;
     private final MeterRegistry metrics;
 
-    public PaymentOutcomes(Outbox outbox, Clock clock, MeterRegistry metrics) {
+    public PaymentOutcomes(Outbox outbox, Refunds refunds, Clock clock, MeterRegistry metrics) {
         this.outbox = outbox;
+        this.refunds = refunds;
         this.clock = clock;
         this.metrics = metrics;
     }
 
-    /** Stripe says paid: grant the credits (once). */
-    public Uni<Purchase> succeeded(UUID purchaseId, String paymentIntentId, String invoiceId, long amountPaidYen) {
-        return Purchase.lock(purchaseId).chain(p -> {
+    /**
+     * Stripe says paid: grant the credits (once), remember the payment's PaymentIntent and charge (what a refund
+     * will name), and apply the refunds that arrived before the payment.
+     */
+    public Uni<Purchase> succeeded(UUID purchaseId, String paymentIntentId, String invoiceId, String chargeId,
+                                   long amountPaidYen) {
+        return PaymentLocks.lock(paymentIntentId, chargeId).chain(() -> Purchase.lock(purchaseId)).chain(p -> {
+            boolean learnt = attach(p, paymentIntentId, chargeId);
             if (p.status == PurchaseStatus.SUCCEEDED) {
-                return Uni.createFrom().item(p);
+                return learnt ? refunds.settle(p).replaceWith(p) : Uni.createFrom().item(p);
             }
             if (amountPaidYen != p.amountYen) {
                 LOG.errorf("purchase %s: Stripe reports ¥%d paid, ¥%d was priced", p.id, amountPaidYen, p.amountYen);
-            }
-            if (p.paymentIntentId == null) {
-                p.paymentIntentId = paymentIntentId;
             }
             if (p.invoiceId == null) {
                 p.invoiceId = invoiceId;
@@ -65,8 +68,35 @@ public class PaymentOutcomes {
                         grant.createdAt = p.paidAt;
                         return grant.persist();
                     })
+                    .chain(() -> refunds.settle(p))
                     .replaceWith(p);
         });
+    }
+
+    /**
+     * Stripe names the payment of an invoice (invoice_payment.paid): remembered, and once the purchase is paid the
+     * refunds that named that payment before are applied.
+     */
+    public Uni<Purchase> paymentAttached(UUID purchaseId, String paymentIntentId, String chargeId) {
+        return PaymentLocks.lock(paymentIntentId, chargeId).chain(() -> Purchase.lock(purchaseId)).chain(p ->
+                attach(p, paymentIntentId, chargeId) ? refunds.settle(p).replaceWith(p) : Uni.createFrom().item(p));
+    }
+
+    /** Sets the ids not known yet; true when one was learnt. */
+    private boolean attach(Purchase p, String paymentIntentId, String chargeId) {
+        boolean learnt = false;
+        if (p.paymentIntentId == null && paymentIntentId != null) {
+            p.paymentIntentId = paymentIntentId;
+            learnt = true;
+        }
+        if (p.chargeId == null && chargeId != null) {
+            p.chargeId = chargeId;
+            learnt = true;
+        }
+        if (learnt) {
+            p.updatedAt = clock.instant();
+        }
+        return learnt;
     }
 
     /** A definitive failure: announced once; ignored once paid (an out-of-order failure changes nothing). */
@@ -135,27 +165,6 @@ public class PaymentOutcomes {
             p.failureCode = reason;
             p.updatedAt = clock.instant();
             return publishFailure(p).replaceWith(p);
-        });
-    }
-
-    /**
-     * A refund (Stripe reports the charge's cumulative refunded amount): claws back the credits in
-     * proportion, once per step.
-     */
-    public Uni<Purchase> refunded(UUID purchaseId, String chargeId, long refundedYenTotal) {
-        return Purchase.lock(purchaseId).chain(p -> {
-            if (p.status != PurchaseStatus.SUCCEEDED || refundedYenTotal <= p.refundedYen) {
-                return Uni.createFrom().item(p);
-            }
-            long total = Math.min(refundedYenTotal, p.amountYen);
-            long creditsTotal = total == p.amountYen ? p.credits : p.credits * total / p.amountYen;
-            long yen = total - p.refundedYen;
-            long credits = creditsTotal - p.refundedCredits;
-            p.refundedYen = total;
-            p.refundedCredits = creditsTotal;
-            p.updatedAt = clock.instant();
-            return outbox.publish(EventType.PaymentRefunded, p.tenantId, new PaymentRefunded(p.paymentId(),
-                    chargeId + ":" + total, yen, credits)).replaceWith(p);
         });
     }
 

@@ -58,6 +58,10 @@ public class Purchase extends PanacheEntityBase {
     @Column(name = "invoice_id")
     public String invoiceId;
 
+    /** The charge that paid it (learnt from Stripe; refunds name it). */
+    @Column(name = "charge_id")
+    public String chargeId;
+
     @Column(name = "client_secret")
     public String clientSecret;
 
@@ -124,6 +128,10 @@ public class Purchase extends PanacheEntityBase {
 
     public static Uni<Purchase> byInvoice(String invoiceId) {
         return find("invoiceId", invoiceId).firstResult();
+    }
+
+    public static Uni<Purchase> byCharge(String chargeId) {
+        return find("chargeId", chargeId).firstResult();
     }
 
     public static Uni<Purchase> byAutoPurchaseRequest(String requestId) {

@@ -5,15 +5,18 @@ import com.stripe.model.Charge;
 import com.stripe.model.Dispute;
 import com.stripe.model.Event;
 import com.stripe.model.EventDataObjectDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.stripe.model.Invoice;
 import com.stripe.model.PaymentIntent;
 import com.stripe.model.SetupIntent;
 import com.stripe.model.StripeObject;
 import com.stripe.model.Subscription;
+import com.stripe.param.InvoicePaymentListParams;
 import io.hotelcrm.billing.customer.CustomerService;
 import io.hotelcrm.billing.customer.StripeCustomer;
 import io.hotelcrm.billing.purchase.PaymentOutcomes;
 import io.hotelcrm.billing.purchase.Purchase;
+import io.hotelcrm.billing.purchase.Refunds;
 import io.hotelcrm.billing.stripe.StripeCalls;
 import io.hotelcrm.billing.subscription.SubscriptionService;
 import io.hotelcrm.platform.problem.ApiException;
@@ -37,24 +40,28 @@ public class WebhookService {
     public static final String DUPLICATE = "duplicate";
     public static final String IGNORED = "ignored";
     public static final String UNMATCHED = "unmatched";
+    /** A refund whose payment is not known or not paid yet: parked, applied when the payment lands. */
+    public static final String PENDING = "pending";
 
     private final PaymentOutcomes outcomes;
     private final SubscriptionService subscriptions;
     private final CustomerService customers;
     private final StripeCalls stripe;
+    private final Refunds refunds;
 
     public WebhookService(PaymentOutcomes outcomes, SubscriptionService subscriptions, CustomerService customers,
-                          StripeCalls stripe) {
+                          StripeCalls stripe, Refunds refunds) {
         this.outcomes = outcomes;
         this.subscriptions = subscriptions;
         this.customers = customers;
         this.stripe = stripe;
+        this.refunds = refunds;
     }
 
     public Uni<String> handle(Event event, String payload) {
-        return prepare(event).chain(() -> Panache.withTransaction(() -> record(event, payload).chain(inserted -> !inserted
+        return prepare(event).chain(payment -> Panache.withTransaction(() -> record(event, payload).chain(inserted -> !inserted
                 ? Uni.createFrom().item(DUPLICATE)
-                : apply(event).call(outcome -> Panache.getSession().chain(s -> s.createNativeQuery(
+                : apply(event, payment).call(outcome -> Panache.getSession().chain(s -> s.createNativeQuery(
                                 "update stripe_webhook_event set outcome = ?1 where event_id = ?2")
                         .setParameter(1, outcome).setParameter(2, event.getId()).executeUpdate())))));
     }
@@ -68,20 +75,21 @@ public class WebhookService {
                 .executeUpdate()).map(n -> n == 1);
     }
 
-    private Uni<String> apply(Event event) {
+    private Uni<String> apply(Event event, InvoicePaymentRef invoicePayment) {
         return switch (event.getType()) {
             case "payment_intent.succeeded" -> onPurchase(object(event, PaymentIntent.class), pi -> purchaseOf(pi.getMetadata(), pi.getId(), null),
-                    (pi, id) -> outcomes.succeeded(id, pi.getId(), null, pi.getAmountReceived()));
+                    (pi, id) -> outcomes.succeeded(id, pi.getId(), null, pi.getLatestCharge(), pi.getAmountReceived()));
             case "payment_intent.payment_failed" -> onPurchase(object(event, PaymentIntent.class), pi -> purchaseOf(pi.getMetadata(), pi.getId(), null),
                     (pi, id) -> outcomes.failed(id, pi.getId(),
                             pi.getLastPaymentError() == null ? "payment_failed" : pi.getLastPaymentError().getCode(),
                             pi.getLastPaymentError() == null ? null : pi.getLastPaymentError().getMessage()));
             case "invoice.paid" -> onPurchase(object(event, Invoice.class), inv -> purchaseOf(inv.getMetadata(), null, inv.getId()),
-                    (inv, id) -> outcomes.succeeded(id, null, inv.getId(), inv.getAmountPaid()));
+                    (inv, id) -> outcomes.succeeded(id, invoicePayment.paymentIntentId(), inv.getId(),
+                            invoicePayment.chargeId(), inv.getAmountPaid()));
+            case "invoice_payment.paid" -> onInvoicePayment(event);
             case "invoice.payment_failed" -> onPurchase(object(event, Invoice.class), inv -> purchaseOf(inv.getMetadata(), null, inv.getId()),
                     (inv, id) -> outcomes.invoicePaymentFailed(id, "invoice_payment_failed"));
-            case "charge.refunded" -> onPurchase(object(event, Charge.class), ch -> purchaseOf(null, ch.getPaymentIntent(), null),
-                    (ch, id) -> outcomes.refunded(id, ch.getId(), ch.getAmountRefunded()));
+            case "charge.refunded" -> onChargeRefunded(event);
             case "charge.dispute.created" -> onPurchase(object(event, Dispute.class), d -> purchaseOf(null, d.getPaymentIntent(), null),
                     (d, id) -> outcomes.disputed(id));
             case "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted" ->
@@ -101,39 +109,103 @@ public class WebhookService {
                 : effect.apply(object, p.id).replaceWith(APPLIED));
     }
 
+    private static UUID purchaseIdOf(Map<String, String> metadata) {
+        String raw = metadata == null ? null : metadata.get("purchase_id");
+        try {
+            return raw == null ? null : UUID.fromString(raw);
+        } catch (IllegalArgumentException e) {
+            return null; // not ours
+        }
+    }
+
     /** Our purchase id travels in the metadata; the Stripe ids are the fallback. */
     private static Uni<Purchase> purchaseOf(Map<String, String> metadata, String paymentIntentId, String invoiceId) {
-        String raw = metadata == null ? null : metadata.get("purchase_id");
-        UUID id = null;
-        try {
-            id = raw == null ? null : UUID.fromString(raw);
-        } catch (IllegalArgumentException e) {
-            // not ours
-        }
+        UUID id = purchaseIdOf(metadata);
         Uni<Purchase> byId = id == null ? Uni.createFrom().nullItem() : Purchase.findById(id);
         return byId.chain(p -> p != null ? Uni.createFrom().item(p)
                 : paymentIntentId != null ? Purchase.byPaymentIntent(paymentIntentId)
                 : invoiceId != null ? Purchase.byInvoice(invoiceId) : Uni.createFrom().nullItem());
     }
 
-    /** Work that needs Stripe calls is done before the transaction (and only for an event not yet applied). */
-    private Uni<Void> prepare(Event event) {
+    /**
+     * The charge of an invoice payment carries {@code payment_intent} (and {@code invoice} in API versions before
+     * 2025-03-31); the refund is matched by them, or parked until the purchase knows them.
+     */
+    private Uni<String> onChargeRefunded(Event event) {
+        Charge charge = object(event, Charge.class);
+        JsonNode raw = StripeJson.object(event);
+        Refunds.ChargeRefund refund = new Refunds.ChargeRefund(charge.getId(), charge.getPaymentIntent(),
+                StripeJson.id(raw, "invoice"), purchaseIdOf(charge.getMetadata()),
+                charge.getAmountRefunded() == null ? 0 : charge.getAmountRefunded());
+        if (refund.refundedYenTotal() <= 0) {
+            return Uni.createFrom().item(IGNORED);
+        }
+        return refunds.onChargeRefunded(refund, event.getId()).map(outcome -> switch (outcome) {
+            case APPLIED -> APPLIED;
+            case UNCHANGED -> DUPLICATE;
+            case PENDING -> PENDING;
+        });
+    }
+
+    /** invoice_payment.paid names the PaymentIntent (or charge) that paid an invoice. */
+    private Uni<String> onInvoicePayment(Event event) {
+        JsonNode raw = StripeJson.object(event);
+        String invoiceId = StripeJson.id(raw, "invoice");
+        InvoicePaymentRef ref = InvoicePaymentRef.of(raw);
+        if (invoiceId == null || ref.isEmpty() || !"paid".equals(StripeJson.string(raw, "status"))) {
+            return Uni.createFrom().item(IGNORED);
+        }
+        return Purchase.byInvoice(invoiceId).chain(p -> p == null ? Uni.createFrom().item(UNMATCHED)
+                : outcomes.paymentAttached(p.id, ref.paymentIntentId(), ref.chargeId()).replaceWith(APPLIED));
+    }
+
+    /**
+     * Work that needs Stripe calls is done before the transaction (and only for an event not yet applied): saving
+     * a card, and finding which PaymentIntent and charge paid an invoice — since API version 2025-03-31 the invoice
+     * no longer carries them, its InvoicePayments do.
+     */
+    private Uni<InvoicePaymentRef> prepare(Event event) {
+        if ("invoice.paid".equals(event.getType())) {
+            return invoicePaymentOf(event);
+        }
         if (!"setup_intent.succeeded".equals(event.getType())) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(InvoicePaymentRef.NONE);
         }
         SetupIntent setup = object(event, SetupIntent.class);
         if (setup.getCustomer() == null || setup.getPaymentMethod() == null) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(InvoicePaymentRef.NONE);
         }
-        return Panache.withSession(() -> Panache.getSession().chain(s -> s.createNativeQuery(
-                                "select count(*) from stripe_webhook_event where event_id = ?1", Long.class)
-                        .setParameter(1, event.getId()).getSingleResult())
-                .chain(seen -> seen > 0 ? Uni.createFrom().<StripeCustomer>nullItem()
-                        : StripeCustomer.byCustomerId(setup.getCustomer())))
+        return seen(event)
+                .chain(seen -> seen ? Uni.createFrom().<StripeCustomer>nullItem()
+                        : Panache.withSession(() -> StripeCustomer.byCustomerId(setup.getCustomer())))
                 .chain(customer -> customer == null ? Uni.createFrom().voidItem()
                         : stripe.call("payment_methods.retrieve", null, (s, o) -> s.paymentMethods().retrieve(setup.getPaymentMethod(), o))
                                 .chain(card -> customers.saveDefaultCard(customer.tenantId, customer.customerId, card))
-                                .replaceWithVoid());
+                                .replaceWithVoid())
+                .replaceWith(InvoicePaymentRef.NONE);
+    }
+
+    private Uni<InvoicePaymentRef> invoicePaymentOf(Event event) {
+        JsonNode raw = StripeJson.object(event);
+        InvoicePaymentRef carried = InvoicePaymentRef.ofInvoice(raw);
+        String invoiceId = StripeJson.string(raw, "id");
+        if (!carried.isEmpty() || invoiceId == null) {
+            return Uni.createFrom().item(carried);
+        }
+        return seen(event).chain(seen -> seen ? Uni.createFrom().item(InvoicePaymentRef.NONE)
+                : stripe.call("invoice_payments.list", null, (s, o) -> s.invoicePayments().list(
+                        InvoicePaymentListParams.builder().setInvoice(invoiceId)
+                                .setStatus(InvoicePaymentListParams.Status.PAID).build(), o))
+                        .map(list -> list.getData().stream().filter(ip -> "paid".equals(ip.getStatus()) && ip.getPayment() != null)
+                                .findFirst()
+                                .map(ip -> new InvoicePaymentRef(ip.getPayment().getPaymentIntent(), ip.getPayment().getCharge()))
+                                .orElse(InvoicePaymentRef.NONE)));
+    }
+
+    private static Uni<Boolean> seen(Event event) {
+        return Panache.withSession(() -> Panache.getSession().chain(s -> s.createNativeQuery(
+                        "select count(*) from stripe_webhook_event where event_id = ?1", Long.class)
+                .setParameter(1, event.getId()).getSingleResult())).map(n -> n > 0);
     }
 
     private static <T> T object(Event event, Class<T> type) {

@@ -1,0 +1,152 @@
+package io.hotelcrm.billing.purchase;
+
+import io.hotelcrm.contracts.EventType;
+import io.hotelcrm.contracts.billing.PaymentRefunded;
+import io.hotelcrm.platform.outbox.Outbox;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Refunds of every payment method, by what Stripe sends: charge.refunded names the charge, its PaymentIntent (and,
+ * in older API versions, its invoice) and the charge's cumulative amount refunded. Each step claws back the
+ * credits in proportion, once (PaymentRefunded), and only once the purchase is paid. A step whose purchase is not
+ * known yet (an invoice's PaymentIntent arrives with invoice.paid) or not paid yet is parked in
+ * {@code pending_refund} and applied by the transaction that makes the purchase paid or attaches its payment
+ * ({@link #settle}), so the order in which Stripe delivers webhooks changes nothing.
+ */
+@ApplicationScoped
+public class Refunds {
+
+    public enum Outcome {
+        /** Credits come back out now (PaymentRefunded published). */
+        APPLIED,
+        /** A step already applied (a redelivery, or an older step after a newer one). */
+        UNCHANGED,
+        /** The payment is not known or not paid yet: parked until it is. */
+        PENDING
+    }
+
+    /** What charge.refunded says. {@code purchaseId} from metadata, when the charge carries ours. */
+    public record ChargeRefund(String chargeId, String paymentIntentId, String invoiceId, UUID purchaseId,
+                               long refundedYenTotal) {
+    }
+
+    private final Outbox outbox;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+
+    public Refunds(Outbox outbox, Clock clock, MeterRegistry metrics) {
+        this.outbox = outbox;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** Inside the webhook's transaction. */
+    public Uni<Outcome> onChargeRefunded(ChargeRefund r, String eventId) {
+        return PaymentLocks.lock(r.paymentIntentId(), r.chargeId())
+                .chain(() -> find(r))
+                .chain(found -> found == null ? park(r, null, eventId)
+                        : Purchase.lock(found.id).chain(p -> p.status != PurchaseStatus.SUCCEEDED ? park(r, p.id, eventId)
+                                : step(p, r.chargeId(), r.refundedYenTotal())
+                                        .map(changed -> changed ? Outcome.APPLIED : Outcome.UNCHANGED)))
+                .invoke(outcome -> metrics.counter("billing.refunds", "outcome", outcome.name().toLowerCase()).increment());
+    }
+
+    private static Uni<Purchase> find(ChargeRefund r) {
+        Uni<Purchase> byId = r.purchaseId() == null ? Uni.createFrom().nullItem() : Purchase.findById(r.purchaseId());
+        return byId
+                .chain(p -> p != null || r.paymentIntentId() == null ? Uni.createFrom().item(p)
+                        : Purchase.byPaymentIntent(r.paymentIntentId()))
+                .chain(p -> p != null || r.invoiceId() == null ? Uni.createFrom().item(p) : Purchase.byInvoice(r.invoiceId()))
+                .chain(p -> p != null ? Uni.createFrom().item(p) : Purchase.byCharge(r.chargeId()));
+    }
+
+    private Uni<Outcome> park(ChargeRefund r, UUID purchaseId, String eventId) {
+        // Unknown ids stay SQL nulls: a null bind parameter has no type the reactive driver could send.
+        List<Object> values = new ArrayList<>(List.of(r.chargeId(), r.refundedYenTotal(), eventId, clock.instant()));
+        StringBuilder columns = new StringBuilder("charge_id, refunded_yen, event_id, received_at");
+        Object[][] optional = {{"payment_intent_id", r.paymentIntentId()}, {"invoice_id", r.invoiceId()},
+                {"purchase_id", purchaseId}};
+        for (Object[] column : optional) {
+            if (column[1] != null) {
+                columns.append(", ").append(column[0]);
+                values.add(column[1]);
+            }
+        }
+        StringBuilder placeholders = new StringBuilder();
+        for (int i = 1; i <= values.size(); i++) {
+            placeholders.append(i == 1 ? "" : ", ").append('?').append(i);
+        }
+        String sql = "insert into pending_refund (" + columns + ") values (" + placeholders + ") on conflict do nothing";
+        return Panache.getSession().chain(s -> {
+            var insert = s.createNativeQuery(sql);
+            for (int i = 0; i < values.size(); i++) {
+                insert.setParameter(i + 1, values.get(i));
+            }
+            return insert.executeUpdate();
+        }).replaceWith(Outcome.PENDING);
+    }
+
+    /**
+     * Applies the parked steps of {@code p}, which the caller holds locked (and its payment ids, see
+     * {@link PaymentLocks}) and has just made paid or taught its PaymentIntent or charge. Steps go in ascending
+     * order of their cumulative amount, so each publishes its own part.
+     */
+    Uni<Void> settle(Purchase p) {
+        if (p.status != PurchaseStatus.SUCCEEDED) {
+            return Uni.createFrom().voidItem();
+        }
+        return Panache.getSession().chain(s -> s.createNativeQuery(
+                        "select charge_id || ':' || refunded_yen from pending_refund where applied_at is null "
+                                + "and (purchase_id = ?1 or payment_intent_id = ?2 or invoice_id = ?3 or charge_id = ?4) "
+                                + "order by refunded_yen, charge_id", String.class)
+                .setParameter(1, p.id)
+                .setParameter(2, p.paymentIntentId == null ? "-" : p.paymentIntentId)
+                .setParameter(3, p.invoiceId == null ? "-" : p.invoiceId)
+                .setParameter(4, p.chargeId == null ? "-" : p.chargeId)
+                .getResultList()).chain(rows -> settle(p, rows, 0));
+    }
+
+    private Uni<Void> settle(Purchase p, List<String> rows, int at) {
+        if (at == rows.size()) {
+            return Uni.createFrom().voidItem();
+        }
+        String row = rows.get(at);
+        String chargeId = row.substring(0, row.lastIndexOf(':'));
+        long total = Long.parseLong(row.substring(row.lastIndexOf(':') + 1));
+        return step(p, chargeId, total)
+                .invoke(changed -> metrics.counter("billing.refunds", "outcome", changed ? "settled" : "settled_unchanged")
+                        .increment())
+                .chain(() -> Panache.getSession().chain(s -> s.createNativeQuery(
+                                "update pending_refund set applied_at = ?1, purchase_id = ?2 where charge_id = ?3 "
+                                        + "and refunded_yen = ?4")
+                        .setParameter(1, clock.instant()).setParameter(2, p.id).setParameter(3, chargeId)
+                        .setParameter(4, total).executeUpdate()))
+                .chain(() -> settle(p, rows, at + 1));
+    }
+
+    /**
+     * One refund step on a locked, paid purchase: the charge's cumulative refund, of which what is new comes back
+     * out in proportion. False when it was already applied.
+     */
+    private Uni<Boolean> step(Purchase p, String chargeId, long refundedYenTotal) {
+        if (refundedYenTotal <= p.refundedYen) {
+            return Uni.createFrom().item(false);
+        }
+        long total = Math.min(refundedYenTotal, p.amountYen);
+        long creditsTotal = total == p.amountYen ? p.credits : p.credits * total / p.amountYen;
+        long yen = total - p.refundedYen;
+        long credits = creditsTotal - p.refundedCredits;
+        p.refundedYen = total;
+        p.refundedCredits = creditsTotal;
+        p.updatedAt = clock.instant();
+        return outbox.publish(EventType.PaymentRefunded, p.tenantId, new PaymentRefunded(p.paymentId(),
+                chargeId + ":" + total, yen, credits)).replaceWith(true);
+    }
+}
