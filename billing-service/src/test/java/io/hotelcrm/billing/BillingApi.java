@@ -55,6 +55,22 @@ final class BillingApi {
         return request.post("/api/v1/credits/purchase");
     }
 
+    /** POST /api/v1/billing/purchases/{id}/refund as an admin; {@code body} null sends none. */
+    static Response refund(String tenant, String purchaseId, String key, Object body) {
+        return refundAs(TestJwt.admin(tenant), purchaseId, key, body);
+    }
+
+    static Response refundAs(String token, String purchaseId, String key, Object body) {
+        var request = given().auth().oauth2(token);
+        if (body != null) {
+            request = request.contentType(ContentType.JSON).body(body);
+        }
+        if (key != null) {
+            request = request.header("Idempotency-Key", key);
+        }
+        return request.post("/api/v1/billing/purchases/" + purchaseId + "/refund");
+    }
+
     static Response saveCard(String tenant, String paymentMethodId) {
         return given().auth().oauth2(TestJwt.admin(tenant)).contentType(ContentType.JSON)
                 .body(Map.of("paymentMethodId", paymentMethodId, "billingEmail", "keiri@" + tenant + ".example.jp"))

@@ -8,6 +8,7 @@ import com.stripe.model.EventDataObjectDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.stripe.model.Invoice;
 import com.stripe.model.PaymentIntent;
+import com.stripe.model.Refund;
 import com.stripe.model.SetupIntent;
 import com.stripe.model.StripeObject;
 import com.stripe.model.Subscription;
@@ -17,6 +18,7 @@ import io.hotelcrm.billing.customer.StripeCustomer;
 import io.hotelcrm.billing.purchase.PaymentOutcomes;
 import io.hotelcrm.billing.purchase.Purchase;
 import io.hotelcrm.billing.purchase.Refunds;
+import io.hotelcrm.billing.refund.AdminRefunds;
 import io.hotelcrm.billing.stripe.StripeCalls;
 import io.hotelcrm.billing.subscription.SubscriptionService;
 import io.hotelcrm.platform.problem.ApiException;
@@ -48,14 +50,16 @@ public class WebhookService {
     private final CustomerService customers;
     private final StripeCalls stripe;
     private final Refunds refunds;
+    private final AdminRefunds adminRefunds;
 
     public WebhookService(PaymentOutcomes outcomes, SubscriptionService subscriptions, CustomerService customers,
-                          StripeCalls stripe, Refunds refunds) {
+                          StripeCalls stripe, Refunds refunds, AdminRefunds adminRefunds) {
         this.outcomes = outcomes;
         this.subscriptions = subscriptions;
         this.customers = customers;
         this.stripe = stripe;
         this.refunds = refunds;
+        this.adminRefunds = adminRefunds;
     }
 
     public Uni<String> handle(Event event, String payload) {
@@ -90,6 +94,8 @@ public class WebhookService {
             case "invoice.payment_failed" -> onPurchase(object(event, Invoice.class), inv -> purchaseOf(inv.getMetadata(), null, inv.getId()),
                     (inv, id) -> outcomes.invoicePaymentFailed(id, "invoice_payment_failed"));
             case "charge.refunded" -> onChargeRefunded(event);
+            case "refund.created", "refund.updated", "refund.failed" -> adminRefunds.onStripeRefund(object(event, Refund.class))
+                    .map(matched -> matched ? APPLIED : IGNORED);
             case "charge.dispute.created" -> onPurchase(object(event, Dispute.class), d -> purchaseOf(null, d.getPaymentIntent(), null),
                     (d, id) -> outcomes.disputed(id));
             case "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted" ->
