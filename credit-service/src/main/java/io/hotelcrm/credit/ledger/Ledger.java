@@ -215,6 +215,12 @@ public class Ledger {
                             Set<UUID> claimed = new HashSet<>(loaded.appliedMarks);
                             for (Pending p : ops) {
                                 AccountWork w = loaded.of(p.op);
+                                if (w == null && holdOf(p.op) == null) {
+                                    // only if the account vanished after this instance saw it: open it next time
+                                    store.forgetOpened(p.op.tenantId());
+                                    failures.put(p, Transient.unavailable("The credit ledger"));
+                                    continue;
+                                }
                                 if (w == null) {
                                     failures.put(p, ApiException.notFound("Hold " + holdOf(p.op)));
                                     continue;
