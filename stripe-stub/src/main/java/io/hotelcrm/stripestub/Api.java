@@ -676,6 +676,8 @@ final class Api {
                 .filter(o -> "invoice_payment".equals(o.path("object").asText()))
                 .filter(o -> invoice == null || invoice.equals(o.path("invoice").asText()))
                 .filter(o -> status == null || status.equals(o.path("status").asText()))
+                .filter(o -> !p.path("payment").has("payment_intent")
+                        || p.path("payment").path("payment_intent").asText().equals(o.path("payment").path("payment_intent").asText()))
                 .sorted((a, b) -> Long.compare(b.path("created").asLong(), a.path("created").asLong()))
                 .forEach(o -> data.add(o.deepCopy()));
         ObjectNode list = JsonNodeFactory.instance.objectNode();

@@ -52,10 +52,20 @@ public class Refunds {
         return PaymentLocks.lock(r.paymentIntentId(), r.chargeId())
                 .chain(() -> find(r))
                 .chain(found -> found == null ? park(r, null, eventId)
-                        : Purchase.lock(found.id).chain(p -> p.status != PurchaseStatus.SUCCEEDED ? park(r, p.id, eventId)
-                                : step(p, r.chargeId(), r.refundedYenTotal())
-                                        .map(changed -> changed ? Outcome.APPLIED : Outcome.UNCHANGED)))
+                        : Purchase.lock(found.id).invoke(p -> remember(p, r))
+                                .chain(p -> p.status != PurchaseStatus.SUCCEEDED ? park(r, p.id, eventId)
+                                        : step(p, r.chargeId(), r.refundedYenTotal())
+                                                .map(changed -> changed ? Outcome.APPLIED : Outcome.UNCHANGED)))
                 .invoke(outcome -> metrics.counter("billing.refunds", "outcome", outcome.name().toLowerCase()).increment());
+    }
+
+    /** An invoice purchase found by its invoice learns the PaymentIntent that paid it (paid before we stored it). */
+    private void remember(Purchase p, ChargeRefund r) {
+        if (p.paymentIntentId == null && r.paymentIntentId() != null && r.invoiceId() != null
+                && r.invoiceId().equals(p.invoiceId)) {
+            p.paymentIntentId = r.paymentIntentId();
+            p.updatedAt = clock.instant();
+        }
     }
 
     private static Uni<Purchase> find(ChargeRefund r) {

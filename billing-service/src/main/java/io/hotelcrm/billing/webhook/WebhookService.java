@@ -63,9 +63,9 @@ public class WebhookService {
     }
 
     public Uni<String> handle(Event event, String payload) {
-        return prepare(event).chain(payment -> Panache.withTransaction(() -> record(event, payload).chain(inserted -> !inserted
+        return prepare(event).chain(learnt -> Panache.withTransaction(() -> record(event, payload).chain(inserted -> !inserted
                 ? Uni.createFrom().item(DUPLICATE)
-                : apply(event, payment).call(outcome -> Panache.getSession().chain(s -> s.createNativeQuery(
+                : apply(event, learnt).call(outcome -> Panache.getSession().chain(s -> s.createNativeQuery(
                                 "update stripe_webhook_event set outcome = ?1 where event_id = ?2")
                         .setParameter(1, outcome).setParameter(2, event.getId()).executeUpdate())))));
     }
@@ -79,7 +79,12 @@ public class WebhookService {
                 .executeUpdate()).map(n -> n == 1);
     }
 
-    private Uni<String> apply(Event event, InvoicePaymentRef invoicePayment) {
+    /** What prepare() asked Stripe: who paid an invoice (invoice.paid), which invoice a charge paid (charge.refunded). */
+    private record Learnt(InvoicePaymentRef invoicePayment, String invoiceId) {
+        static final Learnt NOTHING = new Learnt(InvoicePaymentRef.NONE, null);
+    }
+
+    private Uni<String> apply(Event event, Learnt learnt) {
         return switch (event.getType()) {
             case "payment_intent.succeeded" -> onPurchase(object(event, PaymentIntent.class), pi -> purchaseOf(pi.getMetadata(), pi.getId(), null),
                     (pi, id) -> outcomes.succeeded(id, pi.getId(), null, pi.getLatestCharge(), pi.getAmountReceived()));
@@ -88,12 +93,12 @@ public class WebhookService {
                             pi.getLastPaymentError() == null ? "payment_failed" : pi.getLastPaymentError().getCode(),
                             pi.getLastPaymentError() == null ? null : pi.getLastPaymentError().getMessage()));
             case "invoice.paid" -> onPurchase(object(event, Invoice.class), inv -> purchaseOf(inv.getMetadata(), null, inv.getId()),
-                    (inv, id) -> outcomes.succeeded(id, invoicePayment.paymentIntentId(), inv.getId(),
-                            invoicePayment.chargeId(), inv.getAmountPaid()));
+                    (inv, id) -> outcomes.succeeded(id, learnt.invoicePayment().paymentIntentId(), inv.getId(),
+                            learnt.invoicePayment().chargeId(), inv.getAmountPaid()));
             case "invoice_payment.paid" -> onInvoicePayment(event);
             case "invoice.payment_failed" -> onPurchase(object(event, Invoice.class), inv -> purchaseOf(inv.getMetadata(), null, inv.getId()),
                     (inv, id) -> outcomes.invoicePaymentFailed(id, "invoice_payment_failed"));
-            case "charge.refunded" -> onChargeRefunded(event);
+            case "charge.refunded" -> onChargeRefunded(event, learnt.invoiceId());
             case "refund.created", "refund.updated", "refund.failed" -> adminRefunds.onStripeRefund(object(event, Refund.class))
                     .map(matched -> matched ? APPLIED : IGNORED);
             case "charge.dispute.created" -> onPurchase(object(event, Dispute.class), d -> purchaseOf(null, d.getPaymentIntent(), null),
@@ -137,11 +142,11 @@ public class WebhookService {
      * The charge of an invoice payment carries {@code payment_intent} (and {@code invoice} in API versions before
      * 2025-03-31); the refund is matched by them, or parked until the purchase knows them.
      */
-    private Uni<String> onChargeRefunded(Event event) {
+    private Uni<String> onChargeRefunded(Event event, String invoiceFromStripe) {
         Charge charge = object(event, Charge.class);
-        JsonNode raw = StripeJson.object(event);
+        String invoice = StripeJson.id(StripeJson.object(event), "invoice");
         Refunds.ChargeRefund refund = new Refunds.ChargeRefund(charge.getId(), charge.getPaymentIntent(),
-                StripeJson.id(raw, "invoice"), purchaseIdOf(charge.getMetadata()),
+                invoice != null ? invoice : invoiceFromStripe, purchaseIdOf(charge.getMetadata()),
                 charge.getAmountRefunded() == null ? 0 : charge.getAmountRefunded());
         if (refund.refundedYenTotal() <= 0) {
             return Uni.createFrom().item(IGNORED);
@@ -170,16 +175,19 @@ public class WebhookService {
      * a card, and finding which PaymentIntent and charge paid an invoice — since API version 2025-03-31 the invoice
      * no longer carries them, its InvoicePayments do.
      */
-    private Uni<InvoicePaymentRef> prepare(Event event) {
+    private Uni<Learnt> prepare(Event event) {
         if ("invoice.paid".equals(event.getType())) {
-            return invoicePaymentOf(event);
+            return invoicePaymentOf(event).map(payment -> new Learnt(payment, null));
+        }
+        if ("charge.refunded".equals(event.getType())) {
+            return invoiceOfRefundedCharge(event).map(invoice -> new Learnt(InvoicePaymentRef.NONE, invoice));
         }
         if (!"setup_intent.succeeded".equals(event.getType())) {
-            return Uni.createFrom().item(InvoicePaymentRef.NONE);
+            return Uni.createFrom().item(Learnt.NOTHING);
         }
         SetupIntent setup = object(event, SetupIntent.class);
         if (setup.getCustomer() == null || setup.getPaymentMethod() == null) {
-            return Uni.createFrom().item(InvoicePaymentRef.NONE);
+            return Uni.createFrom().item(Learnt.NOTHING);
         }
         return seen(event)
                 .chain(seen -> seen ? Uni.createFrom().<StripeCustomer>nullItem()
@@ -188,7 +196,29 @@ public class WebhookService {
                         : stripe.call("payment_methods.retrieve", null, (s, o) -> s.paymentMethods().retrieve(setup.getPaymentMethod(), o))
                                 .chain(card -> customers.saveDefaultCard(customer.tenantId, customer.customerId, card))
                                 .replaceWithVoid())
-                .replaceWith(InvoicePaymentRef.NONE);
+                .replaceWith(Learnt.NOTHING);
+    }
+
+    /**
+     * The invoice a refunded charge paid, asked of Stripe only when no purchase knows the charge's PaymentIntent
+     * yet: an invoice paid before billing stored PaymentIntents, or a refund that overtook invoice.paid.
+     */
+    private Uni<String> invoiceOfRefundedCharge(Event event) {
+        Charge charge = object(event, Charge.class);
+        String pi = charge.getPaymentIntent();
+        if (pi == null || StripeJson.id(StripeJson.object(event), "invoice") != null) {
+            return Uni.createFrom().nullItem();
+        }
+        return seen(event)
+                .chain(seen -> seen ? Uni.createFrom().item(true) : Panache.withSession(() -> Purchase.byPaymentIntent(pi))
+                        .map(p -> p != null))
+                .chain(known -> known ? Uni.createFrom().<String>nullItem()
+                        : stripe.call("invoice_payments.list", null, (s, o) -> s.invoicePayments().list(
+                                        InvoicePaymentListParams.builder().setPayment(InvoicePaymentListParams.Payment.builder()
+                                                .setType(InvoicePaymentListParams.Payment.Type.PAYMENT_INTENT)
+                                                .setPaymentIntent(pi).build()).build(), o))
+                                .map(list -> list.getData().stream().map(ip -> ip.getInvoice()).filter(java.util.Objects::nonNull)
+                                        .findFirst().orElse(null)));
     }
 
     private Uni<InvoicePaymentRef> invoicePaymentOf(Event event) {
