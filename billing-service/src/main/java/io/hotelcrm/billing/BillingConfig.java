@@ -24,6 +24,8 @@ public interface BillingConfig {
 
     AutoPurchase autoPurchase();
 
+    Refunds refunds();
+
     interface Stripe {
         /** Secret API key (STRIPE_API_KEY); without it every Stripe call answers 503 PROVIDER_UNAVAILABLE. */
         Optional<String> apiKey();
@@ -51,6 +53,12 @@ public interface BillingConfig {
         long monthlyFeeYen();
 
         String stripePriceId();
+    }
+
+    interface Refunds {
+        /** How often the parked refunds are counted for the gauge billing_refunds_pending. */
+        @WithDefault("30s")
+        Duration pendingGaugeEvery();
     }
 
     interface AutoPurchase {

@@ -92,6 +92,13 @@ class InvoiceRefundTest {
         return out;
     }
 
+    /** billing_refunds_pending as /q/metrics shows it. */
+    private static double parkedGauge() {
+        String metrics = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("billing_refunds_pending")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).orElse(-1.0);
+    }
+
     private String outcome(JsonNode event) throws Exception {
         return billing.strings("select outcome from stripe_webhook_event where event_id = ?", event.get("id").asText()).get(0);
     }
@@ -176,6 +183,7 @@ class InvoiceRefundTest {
         assertThat(refunds(i.invoiceId())).isEmpty();
         assertThat(billing.count("select count(*) from pending_refund where payment_intent_id = ? and applied_at is null",
                 stub().invoicePaymentIntent(i.invoiceId()))).isEqualTo(1);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> parkedGauge() >= 1);
 
         assertThat(stub().deliver(paid)).isEqualTo(200);
         assertThat(status(i.tenant(), i.purchaseId())).isEqualTo("completed");
