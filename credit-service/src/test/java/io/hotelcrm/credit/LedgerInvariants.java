@@ -33,6 +33,11 @@ final class LedgerInvariants {
                 "select coalesce(sum(h.amount), 0) from credit_holds h join ai_credit_accounts a "
                         + "on a.id = h.account_id where a.tenant_id = ? and h.status = 'PENDING'", tenant));
         assertThat(balance - held).as("available ≥ 0").isGreaterThanOrEqualTo(0);
+        long owed = single("select owed_credits from ai_credit_accounts where tenant_id = ?", tenant);
+        assertThat(owed).as("owed ≥ 0").isGreaterThanOrEqualTo(0);
+        if (owed > 0) {
+            assertThat(balance - held).as("nothing available while credits are owed").isZero();
+        }
         assertThat(single("select count(*) from credit_grants g join ai_credit_accounts a on a.id = g.account_id "
                 + "where a.tenant_id = ? and (g.remaining_credits < 0 or g.remaining_credits > g.original_credits)", tenant))
                 .as("grants within 0..original").isZero();

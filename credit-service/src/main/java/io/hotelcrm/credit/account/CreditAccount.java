@@ -44,6 +44,10 @@ public class CreditAccount extends PanacheEntityBase {
     @Column(name = "held_credits")
     public long heldCredits;
 
+    /** Refunded credits that pending holds kept from being taken back; settled from what becomes available. */
+    @Column(name = "owed_credits")
+    public long owedCredits;
+
     @Column(name = "total_purchased")
     public long totalPurchased;
 

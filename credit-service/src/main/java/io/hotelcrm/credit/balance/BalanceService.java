@@ -28,7 +28,7 @@ public class BalanceService {
     static final int USAGE_WINDOW_DAYS = 30;
 
     private static final String READ = "select a.id, a.tenant_id, a.plan_type, a.monthly_free_credits, "
-            + "a.current_balance, a.held_credits, a.total_purchased, a.auto_purchase_enabled, a.auto_purchase_threshold, "
+            + "a.current_balance, a.held_credits, a.owed_credits, a.total_purchased, a.auto_purchase_enabled, a.auto_purchase_threshold, "
             + "a.auto_purchase_amount, "
             + "coalesce(a.reset_month >= to_char($2 at time zone a.time_zone, 'YYYY-MM'), false) as month_current, "
             + "exists (select 1 from credit_grants g where g.account_id = a.id and g.remaining_credits > 0 "
@@ -109,7 +109,7 @@ public class BalanceService {
         return new BalanceView(
                 new BalanceView.Account(row.getUUID("id").toString(), row.getString("tenant_id"), row.getString("plan_type")),
                 new BalanceView.Balance(available, row.getLong("monthly_free_credits"), usedThisMonth,
-                        row.getLong("total_purchased"), daysLeft, held, balance, buckets),
+                        row.getLong("total_purchased"), daysLeft, held, balance, buckets, row.getLong("owed_credits")),
                 new BalanceView.AutoPurchase(row.getBoolean("auto_purchase_enabled"),
                         row.getLong("auto_purchase_threshold"), row.getLong("auto_purchase_amount")),
                 new BalanceView.Usage(top, daily));

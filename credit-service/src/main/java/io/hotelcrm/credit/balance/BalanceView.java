@@ -26,7 +26,10 @@ public record BalanceView(Account account, Balance balance, AutoPurchase autoPur
             Long estimatedDaysLeft,
             @Schema(description = "Credits reserved by running AI executions") long heldCredits,
             @Schema(description = "Sum of all remaining grants") long totalBalance,
-            @Schema(description = "Remaining credits by grant, soonest expiry first") List<GrantBucket> grants) {
+            @Schema(description = "Remaining credits by grant, soonest expiry first") List<GrantBucket> grants,
+            @Schema(description = "Refunded credits not yet taken back because running AI executions held them; "
+                    + "taken from the next credits that become available (while any are owed, none are available)")
+            long owedCredits) {
     }
 
     public record GrantBucket(String source, long remaining, Instant expiresAt) {

@@ -5,6 +5,7 @@ import io.hotelcrm.contracts.EventType;
 import io.hotelcrm.contracts.credit.CreditsExpired;
 import io.hotelcrm.contracts.credit.CreditsGranted;
 import io.hotelcrm.credit.account.CreditAccount;
+import io.hotelcrm.credit.audit.AuditLog;
 import io.hotelcrm.credit.audit.SystemEvent;
 import io.hotelcrm.credit.grant.CreditGrant;
 import io.hotelcrm.credit.grant.GrantSource;
@@ -166,10 +167,15 @@ public final class AccountWork {
         return amount;
     }
 
-    /** Takes back up to {@code credits} from the given grants (a refund); held credits are spared. */
+    /**
+     * Takes back up to {@code credits} from what is left of the given grants (a refund). What pending holds
+     * reserve cannot be taken now: it is owed, and {@link #settleOwed} takes it when it becomes available.
+     */
     public LedgerTransaction clawBack(List<CreditGrant> from, long credits, String reference, String key,
                                       String description) {
-        long wanted = Math.min(credits, available());
+        long recoverable = Math.min(credits, from.stream().mapToLong(g -> g.remainingCredits).sum());
+        long wanted = Math.min(recoverable, available());
+        owe(recoverable - wanted, reference);
         long taken = 0;
         UUID grantId = null;
         for (CreditGrant g : from) {
@@ -185,6 +191,34 @@ public final class AccountWork {
         }
         account.totalPurchased = Math.max(0, account.totalPurchased - taken);
         return newEntry(TransactionType.REFUND, -taken, grantId, reference, key, null, null, description);
+    }
+
+    private void owe(long credits, String reference) {
+        if (credits <= 0) {
+            return;
+        }
+        long before = account.owedCredits;
+        account.owedCredits += credits;
+        changed();
+        audit.add(ctx.audit().actionRow(account.tenantId, null, AuditLog.CREDIT_TRANSACTION, "ai_credit_account",
+                account.id.toString(), "CREDITS_OWED", Map.of("owedCredits", before, "reference", reference),
+                Map.of("owedCredits", account.owedCredits, "reference", reference), ctx.requestId()));
+    }
+
+    /**
+     * Takes owed credits out of what is available, in burn order, with a REFUND entry: run after every op, so
+     * that while anything is owed nothing is available (the invariant {@link #checkInvariants} checks).
+     */
+    boolean settleOwed() {
+        long amount = Math.min(account.owedCredits, available());
+        if (amount <= 0) {
+            return false;
+        }
+        burn(grants, amount);
+        account.owedCredits -= amount;
+        account.totalPurchased = Math.max(0, account.totalPurchased - amount);
+        newEntry(TransactionType.REFUND, -amount, null, "owed", null, null, null, "返金の未回収分を精算");
+        return true;
     }
 
     /** Reserves credits: they stay in the balance but leave what is available. */
@@ -326,6 +360,10 @@ public final class AccountWork {
         if (account.heldCredits != pendingHeld) {
             throw new LedgerInvariantException(account.id, "held credits " + account.heldCredits
                     + " differ from the pending holds " + pendingHeld);
+        }
+        if (account.owedCredits < 0 || (account.owedCredits > 0 && available() > 0)) {
+            throw new LedgerInvariantException(account.id, "owed credits " + account.owedCredits
+                    + " while " + available() + " are available");
         }
         if (account.heldCredits < 0 || account.heldCredits > account.currentBalance) {
             throw new LedgerInvariantException(account.id, "held credits " + account.heldCredits

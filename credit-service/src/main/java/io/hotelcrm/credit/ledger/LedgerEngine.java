@@ -34,8 +34,19 @@ public class LedgerEngine {
         this.thresholds = thresholds;
     }
 
-    /** Applies one op; an {@code ApiException} rejects it and it changed nothing but the touch. */
+    /**
+     * Applies one op; an {@code ApiException} rejects it and it changed nothing but the touch. Whatever the
+     * op made available goes to owed credits first.
+     */
     Object apply(AccountWork w, LedgerOp op) {
+        Object result = applyOp(w, op);
+        if (w.settleOwed()) {
+            thresholds.afterDecrease(w);
+        }
+        return result;
+    }
+
+    private Object applyOp(AccountWork w, LedgerOp op) {
         touch(w);
         // Java 17: no pattern matching for switch yet, so one instanceof per op kind.
         if (op instanceof LedgerOp.Reserve r) {

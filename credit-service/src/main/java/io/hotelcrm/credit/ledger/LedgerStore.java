@@ -50,7 +50,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public class LedgerStore {
 
     private static final String ACCOUNT_COLUMNS = "id, tenant_id, plan_type, monthly_free_credits, time_zone, "
-            + "current_balance, held_credits, total_purchased, total_used, auto_purchase_enabled, "
+            + "current_balance, held_credits, owed_credits, total_purchased, total_used, auto_purchase_enabled, "
             + "auto_purchase_threshold, auto_purchase_amount, auto_purchase_package_id, low_balance_level, "
             + "auto_purchase_armed, auto_purchase_request_id, pending_plan_type, reset_month, created_at, updated_at";
 
@@ -87,7 +87,7 @@ public class LedgerStore {
             + "current_balance = $4, held_credits = $5, total_purchased = $6, total_used = $7, auto_purchase_enabled = $8, "
             + "auto_purchase_threshold = $9, auto_purchase_amount = $10, auto_purchase_package_id = $11, "
             + "low_balance_level = $12, auto_purchase_armed = $13, auto_purchase_request_id = $14, pending_plan_type = $15, "
-            + "reset_month = $16, updated_at = $17 where id = $1";
+            + "reset_month = $16, updated_at = $17, owed_credits = $18 where id = $1";
     private static final String INSERT_GRANT = "insert into credit_grants (id, account_id, source, original_credits, "
             + "remaining_credits, priority, expires_at, reference, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
     private static final String UPDATE_GRANT = "update credit_grants set remaining_credits = $2 where id = $1";
@@ -442,7 +442,8 @@ public class LedgerStore {
         return Tuple.from(Arrays.asList(a.id, a.planType.name(), a.monthlyFreeCredits, a.currentBalance, a.heldCredits,
                 a.totalPurchased, a.totalUsed, a.autoPurchaseEnabled, a.autoPurchaseThreshold, a.autoPurchaseAmount,
                 a.autoPurchasePackageId, a.lowBalanceLevel.name(), a.autoPurchaseArmed, a.autoPurchaseRequestId,
-                a.pendingPlanType == null ? null : a.pendingPlanType.name(), a.resetMonth, utc(a.updatedAt)));
+                a.pendingPlanType == null ? null : a.pendingPlanType.name(), a.resetMonth, utc(a.updatedAt),
+                a.owedCredits));
     }
 
     private static Tuple holdTuple(CreditHold h) {
@@ -459,6 +460,7 @@ public class LedgerStore {
         a.timeZone = row.getString("time_zone");
         a.currentBalance = row.getLong("current_balance");
         a.heldCredits = row.getLong("held_credits");
+        a.owedCredits = row.getLong("owed_credits");
         a.totalPurchased = row.getLong("total_purchased");
         a.totalUsed = row.getLong("total_used");
         a.autoPurchaseEnabled = row.getBoolean("auto_purchase_enabled");
