@@ -74,6 +74,10 @@ for (const viewport of Object.keys(VIEWPORTS)) {
       await page.getByTestId('history-item').first().getByRole('button').click()
       const receipt = await text(page.getByTestId('receipt'))
       assert.ok(receipt.includes(history.items[0].transactionId) && receipt.includes('計算式'), receipt)
+      // "which grant paid": the usage entry's shares, as the API gives them
+      assert.ok(history.items[0].paidFrom.length > 0, JSON.stringify(history.items[0]))
+      const paidFrom = await text(page.getByTestId('paid-from'))
+      for (const p of history.items[0].paidFrom) assert.ok(paidFrom.includes(number(p.credits)), `${paidFrom} ${p.source} ${p.credits}`)
       await page.screenshot({ path: `${SHOTS}/dashboard-${viewport}.png`, fullPage: viewport === 'desktop' })
       await page.getByTestId('filter-function').selectOption('analysis')
       await until('the analysis filter', async () => (await page.getByTestId('history-item').count()) === 1)

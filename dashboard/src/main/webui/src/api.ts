@@ -104,6 +104,8 @@ export interface Transaction {
   transactionId: string; type: string; creditsAmount: number; balanceAfter: number; functionType: string | null
   executionTimeMs: number | null; totalCostYen: number | null; userId: string | null; description: string | null
   referenceId: string | null; createdAt: string
+  /** Entries that took credits out: which grants paid, in burn order */
+  paidFrom?: { source: string; grantId: string; credits: number }[]
 }
 export interface Page<T> { items: T[]; nextCursor: string | null }
 export interface CreditPackage {

@@ -146,7 +146,7 @@ public final class AccountWork {
 
     /** Takes {@code credits} of usage out of the grants in burn order; they must cover it. */
     public LedgerTransaction debitUsage(long credits, LedgerTransaction entry) {
-        burn(grants, credits);
+        entry.paidFrom = burn(grants, credits);
         account.totalUsed += credits;
         entry.type = TransactionType.USAGE;
         return append(entry, -credits);
@@ -160,7 +160,7 @@ public final class AccountWork {
         }
         take(grant, amount);
         LedgerTransaction tx = newEntry(TransactionType.EXPIRY, -amount, grant.id, grant.reference, null, null, null,
-                "有効期限切れ (" + grant.source + ")");
+                "有効期限切れ (" + grant.source + ")", paidFrom(new StringBuilder(), grant, amount).append(']').toString());
         ctx.metrics().expired(amount);
         publish(EventType.CreditsExpired, new CreditsExpired(account.id.toString(), grant.id.toString(),
                 tx.id.toString(), amount, account.currentBalance));
@@ -178,19 +178,22 @@ public final class AccountWork {
         owe(recoverable - wanted, reference);
         long taken = 0;
         UUID grantId = null;
+        StringBuilder paid = new StringBuilder();
         for (CreditGrant g : from) {
             long take = Math.min(wanted - taken, g.remainingCredits);
             if (take > 0) {
                 take(g, take);
                 taken += take;
                 grantId = grantId == null ? g.id : grantId;
+                paidFrom(paid, g, take);
             }
         }
         if (taken == 0) {
             return null;
         }
         account.totalPurchased = Math.max(0, account.totalPurchased - taken);
-        return newEntry(TransactionType.REFUND, -taken, grantId, reference, key, null, null, description);
+        return newEntry(TransactionType.REFUND, -taken, grantId, reference, key, null, null, description,
+                paid.append(']').toString());
     }
 
     private void owe(long credits, String reference) {
@@ -214,10 +217,10 @@ public final class AccountWork {
         if (amount <= 0) {
             return false;
         }
-        burn(grants, amount);
+        String paid = burn(grants, amount);
         account.owedCredits -= amount;
         account.totalPurchased = Math.max(0, account.totalPurchased - amount);
-        newEntry(TransactionType.REFUND, -amount, null, "owed", null, null, null, "返金の未回収分を精算");
+        newEntry(TransactionType.REFUND, -amount, null, "owed", null, null, null, "返金の未回収分を精算", paid);
         return true;
     }
 
@@ -239,8 +242,10 @@ public final class AccountWork {
         return account.available();
     }
 
-    private void burn(List<CreditGrant> from, long credits) {
+    /** Takes credits out of the grants in burn order; answers which grants paid (the entry's paid_from). */
+    private String burn(List<CreditGrant> from, long credits) {
         long left = credits;
+        StringBuilder paid = new StringBuilder();
         for (CreditGrant g : from) {
             if (left == 0) {
                 break;
@@ -250,11 +255,20 @@ public final class AccountWork {
                 g.remainingCredits -= take;
                 changedGrants.add(g);
                 left -= take;
+                paidFrom(paid, g, take);
             }
         }
         if (left != 0) {
             throw new LedgerInvariantException(account.id, "grants do not cover " + credits + " credits");
         }
+        return paid.append(']').toString();
+    }
+
+    /** Appends one grant's share to a paid_from JSON array (enum names and UUIDs need no escaping). */
+    private static StringBuilder paidFrom(StringBuilder paid, CreditGrant g, long credits) {
+        paid.append(paid.length() == 0 ? "[" : ",").append("{\"source\":\"").append(g.source.name())
+                .append("\",\"grantId\":\"").append(g.id).append("\",\"credits\":").append(credits).append('}');
+        return paid;
     }
 
     private void take(CreditGrant grant, long credits) {
@@ -264,7 +278,13 @@ public final class AccountWork {
 
     private LedgerTransaction newEntry(TransactionType type, long amount, UUID grantId, String reference, String key,
                                        String hash, String userId, String description) {
+        return newEntry(type, amount, grantId, reference, key, hash, userId, description, null);
+    }
+
+    private LedgerTransaction newEntry(TransactionType type, long amount, UUID grantId, String reference, String key,
+                                       String hash, String userId, String description, String paidFrom) {
         LedgerTransaction tx = new LedgerTransaction();
+        tx.paidFrom = paidFrom;
         tx.type = type;
         tx.grantId = grantId;
         tx.referenceId = reference;

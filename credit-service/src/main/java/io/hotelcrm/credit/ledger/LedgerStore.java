@@ -98,8 +98,9 @@ public class LedgerStore {
             + "capture_transaction_id = $5, resolve_key = $6, resolve_hash = $7, resolve_available_after = $8 where id = $1";
     private static final String INSERT_ENTRY = "insert into ai_credit_transactions (id, account_id, transaction_type, "
             + "credits_amount, balance_after, ai_function_type, ai_function_params, execution_time_ms, cost_per_credit, "
-            + "total_cost_yen, user_id, description, reference_id, grant_id, idempotency_key, request_hash, created_at) "
-            + "values ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9::text::numeric, $10, $11, $12, $13, $14, $15, $16, $17)";
+            + "total_cost_yen, user_id, description, reference_id, grant_id, idempotency_key, request_hash, created_at, paid_from) "
+            + "values ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9::text::numeric, $10, $11, $12, $13, $14, $15, $16, $17, "
+            + "$18)";
     private static final String INSERT_AUDIT = "insert into system_events (id, tenant_id, user_id, event_type, source_system, "
             + "entity_type, entity_id, action, event_data, before_data, after_data, request_id, occurred_at) values "
             + "($1, $2, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10::text::jsonb, $11::text::jsonb, $12, $13)";
@@ -395,7 +396,8 @@ public class LedgerStore {
                 entries.add(Tuple.from(Arrays.asList(t.id, t.accountId, t.type.name(), t.creditsAmount, t.balanceAfter,
                         t.functionType, t.functionParams, t.executionTimeMs,
                         t.costPerCredit == null ? null : t.costPerCredit.toPlainString(), t.totalCostYen, t.userId,
-                        t.description, t.referenceId, t.grantId, t.idempotencyKey, t.requestHash, utc(t.createdAt))));
+                        t.description, t.referenceId, t.grantId, t.idempotencyKey, t.requestHash, utc(t.createdAt),
+                        t.paidFrom)));
             }
             for (SystemEvent e : w.audit) {
                 audit.add(Tuple.from(Arrays.asList(e.id, e.tenantId, e.userId, e.eventType, e.sourceSystem,

@@ -62,6 +62,10 @@ public class LedgerTransaction extends PanacheEntityBase {
     @Column(name = "grant_id")
     public UUID grantId;
 
+    /** Entries that took credits out: which grants paid, in burn order (JSON array of source, grantId, credits). */
+    @Column(name = "paid_from")
+    public String paidFrom;
+
     @Column(name = "idempotency_key")
     public String idempotencyKey;
 

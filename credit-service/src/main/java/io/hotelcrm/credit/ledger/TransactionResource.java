@@ -9,6 +9,8 @@ import io.hotelcrm.platform.security.Roles;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -19,8 +21,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -42,11 +46,32 @@ public class TransactionResource {
 
     public record TransactionView(String transactionId, String type, long creditsAmount, long balanceAfter,
                                   String functionType, Integer executionTimeMs, Long totalCostYen, String userId,
-                                  String description, String referenceId, Instant createdAt) {
+                                  String description, String referenceId, Instant createdAt,
+                                  @Schema(description = "Entries that took credits out (usage, expiry, refund): which "
+                                          + "grants paid, in burn order; empty for entries that add credits")
+                                  List<PaidFrom> paidFrom) {
         static TransactionView of(LedgerTransaction t) {
             return new TransactionView(t.id.toString(), t.type.name(), t.creditsAmount, t.balanceAfter, t.functionType,
-                    t.executionTimeMs, t.totalCostYen, t.userId, t.description, t.referenceId, t.createdAt);
+                    t.executionTimeMs, t.totalCostYen, t.userId, t.description, t.referenceId, t.createdAt,
+                    paidFrom(t.paidFrom));
         }
+
+        private static List<PaidFrom> paidFrom(String json) {
+            if (json == null) {
+                return List.of();
+            }
+            JsonArray shares = new JsonArray(json);
+            List<PaidFrom> out = new ArrayList<>(shares.size());
+            for (int i = 0; i < shares.size(); i++) {
+                JsonObject share = shares.getJsonObject(i);
+                out.add(new PaidFrom(share.getString("source"), share.getString("grantId"), share.getLong("credits")));
+            }
+            return out;
+        }
+    }
+
+    /** One grant's share of an entry: its source (MONTHLY_FREE, BONUS, REFUND, PURCHASE), id and credits. */
+    public record PaidFrom(String source, String grantId, long credits) {
     }
 
     public record Page(List<TransactionView> items, String nextCursor) {
