@@ -2,6 +2,7 @@ package io.hotelcrm.contracts;
 
 import io.hotelcrm.contracts.billing.PaymentFailed;
 import io.hotelcrm.contracts.billing.PaymentRefunded;
+import io.hotelcrm.contracts.billing.PaymentReinstated;
 import io.hotelcrm.contracts.billing.PaymentSucceeded;
 import io.hotelcrm.contracts.billing.PlanChanged;
 import io.hotelcrm.contracts.credit.AutoPurchaseRequested;
@@ -28,6 +29,7 @@ public enum EventType {
     PaymentFailed(Topics.BILLING_EVENTS, 1, PaymentFailed.class),
     PaymentRefunded(Topics.BILLING_EVENTS, 1, PaymentRefunded.class),
     PlanChanged(Topics.BILLING_EVENTS, 1, PlanChanged.class),
+    PaymentReinstated(Topics.BILLING_EVENTS, 1, PaymentReinstated.class),
 
     ExecutionCompleted(Topics.GATEWAY_EVENTS, 1, ExecutionCompleted.class),
     ExecutionFailed(Topics.GATEWAY_EVENTS, 1, ExecutionFailed.class),
