@@ -53,7 +53,9 @@ class AnomalyThresholdsTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("gateway.anomaly.weights.frequency", "1", "gateway.anomaly.weights.volume", "0",
                     "gateway.anomaly.weights.time-of-day", "0", "gateway.anomaly.frequency-ratio-max", "101",
-                    "gateway.anomaly.min-baseline-executions", "20");
+                    "gateway.anomaly.min-baseline-executions", "20",
+                    // its ~100 executions run in one pinned minute: the per-minute limit must not speak first
+                    "gateway.limits.tenant-per-minute", "1000");
         }
     }
 

@@ -133,6 +133,7 @@ public interface GatewayConfig {
         /** Executions per tenant + user + function per hour, keyed by lower-case function name. */
         Map<String, Long> hourly();
 
+        /** Executions per tenant per clock minute: the guide's credit-usage API limit (100). */
         long tenantPerMinute();
 
         /** allow or deny when Redis cannot be reached. */

@@ -13,7 +13,9 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Fixed-window rate limits in Redis (product.md §6): per tenant per minute, then per tenant + user +
+ * Fixed-window rate limits in Redis (product.md §6): per tenant per minute (the guide's "credit usage" API limit,
+ * 100 a minute: every execution, by the REST API and the OpenAI-protocol routes alike; the platform's
+ * {@code platform.api-limits} groups deliberately leave executions to this one), then per tenant + user +
  * function per hour. Windows are clock-aligned so every replica counts in the same key. When Redis
  * cannot be reached the configured policy applies: {@code allow} (credits are still enforced by
  * credit-service) or {@code deny} (503). Metrics: {@code ai.rate.limit.rejections} by scope (tenant per
