@@ -96,6 +96,27 @@ Plain settings inline, credentials only as secretKeyRef.
   value: {{ $root.Values.logJson | quote }}
 - name: JAVA_OPTS_APPEND
   value: {{ $root.Values.podDefaults.javaOpts | quote }}
+{{- /* The guide's API limits (docs/operations.md, "API limits"): each service reads the figures of its own APIs */}}
+{{- with $root.Values.apiLimits }}
+- name: API_LIMITS_ENABLED
+  value: {{ .enabled | quote }}
+- name: API_LIMITS_ON_REDIS_FAILURE
+  value: {{ .onRedisFailure | quote }}
+- name: API_LIMIT_GLOBAL
+  value: {{ .perMinute.global | quote }}
+{{- if eq $name "ai-gateway-service" }}
+- name: API_LIMIT_CREDIT_USAGE
+  value: {{ .perMinute.creditUsage | quote }}
+{{- end }}
+{{- if eq $name "billing-service" }}
+- name: API_LIMIT_PURCHASE
+  value: {{ .perMinute.purchase | quote }}
+{{- end }}
+{{- if eq $name "credit-service" }}
+- name: API_LIMIT_ANALYTICS
+  value: {{ .perMinute.analytics | quote }}
+{{- end }}
+{{- end }}
 {{- /* URLs of the services this one may call: those whose networkPolicy.clients list it */}}
 {{- range $peer, $var := dict "credit-service" "CREDIT_SERVICE_URL" "ai-gateway-service" "GATEWAY_SERVICE_URL" "billing-service" "BILLING_SERVICE_URL" }}
 {{- if has $name (index $root.Values.networkPolicy.clients $peer | default list) }}

@@ -279,6 +279,22 @@ class ChartTest {
         }
     }
 
+    /** The guide's API limits per tenant and minute reach every service, each the figure of its own APIs. */
+    @ParameterizedTest
+    @EnumSource(Values.class)
+    void everyServiceGetsTheGuidesApiLimits(Values values) {
+        List<JsonNode> objects = RENDERED.get(values);
+        for (String service : List.of("credit-service", "ai-gateway-service", "billing-service", "alert-service")) {
+            JsonNode deployment = deploymentOf(objects, service);
+            assertThat(env(deployment, "API_LIMITS_ENABLED")).as(service).isEqualTo("true");
+            assertThat(env(deployment, "API_LIMITS_ON_REDIS_FAILURE")).as(service).isEqualTo("allow");
+            assertThat(env(deployment, "API_LIMIT_GLOBAL")).as(service).isEqualTo("1000");
+        }
+        assertThat(env(deploymentOf(objects, "ai-gateway-service"), "API_LIMIT_CREDIT_USAGE")).isEqualTo("100");
+        assertThat(env(deploymentOf(objects, "billing-service"), "API_LIMIT_PURCHASE")).isEqualTo("10");
+        assertThat(env(deploymentOf(objects, "credit-service"), "API_LIMIT_ANALYTICS")).isEqualTo("50");
+    }
+
     @ParameterizedTest
     @EnumSource(Values.class)
     void theIngressRoutesEverythingElseToTheDashboardWhichHoldsNoCredentialsAndNoDevSignIn(Values values) {
