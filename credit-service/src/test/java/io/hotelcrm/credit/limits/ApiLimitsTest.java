@@ -127,6 +127,18 @@ class ApiLimitsTest {
                 .contains("dependency_up{dependency=\"redis\"} 1.0");
     }
 
+    @Test
+    void theOpenApiDocumentShowsThe429OfEveryLimitedOperationWithItsNumbers() {
+        io.restassured.path.json.JsonPath doc = given().queryParam("format", "json").get("/q/openapi").then()
+                .statusCode(200).extract().jsonPath();
+        assertThat(doc.getString("paths.'/api/v1/credits/analytics'.get.responses.'429'.description"))
+                .contains("RATE_LIMIT_EXCEEDED").contains("analytics " + ANALYTICS + ", global " + GLOBAL);
+        assertThat(doc.getString("paths.'/api/v1/credits/balance'.get.responses.'429'.description"))
+                .contains("global " + GLOBAL).doesNotContain("analytics");
+        assertThat(doc.getMap("paths.'/api/v1/credits/balance'.get.responses.'429'.headers")).containsKey("Retry-After");
+        assertThat(doc.getMap("paths.'/internal/v1/holds'.post.responses")).doesNotContainKey("429");
+    }
+
     static void assertLimited(Response response, String group, int limit) {
         response.then().statusCode(429).contentType("application/problem+json")
                 .header("Retry-After", equalTo("50"))
