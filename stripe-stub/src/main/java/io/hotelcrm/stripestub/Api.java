@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -948,9 +949,65 @@ final class Api {
         dispute.put("created", stub.now());
         dispute.put("reason", "fraudulent");
         dispute.put("status", "needs_response");
+        dispute.set("metadata", JsonNodeFactory.instance.objectNode());
+        dispute.set("balance_transactions", StripeStub.array());
+        dispute.put("is_charge_refundable", false);
+        ((ObjectNode) dispute.get("payment_method_details").get("card")).put("case_type", "chargeback");
         charge.put("disputed", true);
         stub.objects.put(dispute.get("id").asText(), dispute);
         return stub.emit("charge.dispute.created", dispute, null, null);
+    }
+
+    /** The network debits the disputed amount: a balance transaction (-amount) and charge.dispute.funds_withdrawn. */
+    JsonNode withdrawDisputeFunds(String disputeId) {
+        ObjectNode dispute = find(disputeId, "dispute");
+        if (dispute.get("balance_transactions").size() > 0) {
+            throw StripeError.invalid("dispute", "The funds of dispute " + disputeId + " were already withdrawn.");
+        }
+        ((ArrayNode) dispute.get("balance_transactions")).add(disputeTransaction(dispute, -dispute.get("amount").asLong(),
+                "dispute", "Chargeback withdrawal for " + dispute.get("charge").asText()));
+        return stub.emit("charge.dispute.funds_withdrawn", dispute, null, null);
+    }
+
+    /**
+     * The dispute is decided: charge.dispute.closed with status won or lost; when won after a withdrawal, Stripe
+     * then reinstates the funds (a +amount balance transaction, charge.dispute.funds_reinstated).
+     */
+    List<JsonNode> closeDispute(String disputeId, boolean won) {
+        ObjectNode dispute = find(disputeId, "dispute");
+        String status = dispute.get("status").asText();
+        if (status.equals("won") || status.equals("lost")) {
+            throw StripeError.invalid("dispute", "Dispute " + disputeId + " is already closed (" + status + ").");
+        }
+        ObjectNode previous = JsonNodeFactory.instance.objectNode();
+        previous.put("status", status);
+        dispute.put("status", won ? "won" : "lost");
+        List<JsonNode> sent = new ArrayList<>();
+        sent.add(stub.emit("charge.dispute.closed", dispute, previous, null));
+        if (won && dispute.get("balance_transactions").size() > 0) {
+            ((ArrayNode) dispute.get("balance_transactions")).add(disputeTransaction(dispute, dispute.get("amount").asLong(),
+                    "dispute_reversal", "Chargeback reversal for " + dispute.get("charge").asText()));
+            sent.add(stub.emit("charge.dispute.funds_reinstated", dispute, null, null));
+        }
+        return sent;
+    }
+
+    private ObjectNode disputeTransaction(ObjectNode dispute, long amount, String category, String description) {
+        ObjectNode txn = stub.fixture("balance_transaction");
+        txn.put("id", stub.newId("txn"));
+        txn.put("amount", amount);
+        txn.put("net", amount);
+        txn.put("fee", 0);
+        txn.set("fee_details", StripeStub.array());
+        txn.put("currency", dispute.get("currency").asText());
+        txn.put("created", stub.now());
+        txn.put("available_on", stub.now());
+        txn.put("type", "adjustment");
+        txn.put("reporting_category", category);
+        txn.put("description", description);
+        txn.put("source", dispute.get("id").asText());
+        txn.put("status", "available");
+        return txn;
     }
 
     // ---------------------------------------------------------------- helpers

@@ -208,6 +208,23 @@ public final class StripeStub implements AutoCloseable {
         }
     }
 
+    /** The disputed amount leaves the balance: charge.dispute.funds_withdrawn is sent. */
+    public JsonNode withdrawDisputeFunds(String disputeId) {
+        synchronized (lock) {
+            return api.withdrawDisputeFunds(disputeId);
+        }
+    }
+
+    /**
+     * The dispute is decided: charge.dispute.closed (won or lost) is sent, and when it was won after its funds were
+     * withdrawn, charge.dispute.funds_reinstated. Answers the events in the order sent.
+     */
+    public List<JsonNode> closeDispute(String disputeId, boolean won) {
+        synchronized (lock) {
+            return api.closeDispute(disputeId, won);
+        }
+    }
+
     /** An event of any type about {@code object}, recorded but not delivered (deliver it with {@link #deliver}). */
     public ObjectNode newEvent(String type, JsonNode object) {
         synchronized (lock) {

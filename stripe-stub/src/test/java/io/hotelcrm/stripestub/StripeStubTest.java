@@ -8,6 +8,7 @@ import com.stripe.exception.CardException;
 import com.stripe.exception.IdempotencyException;
 import com.stripe.exception.InvalidRequestException;
 import com.stripe.model.Customer;
+import com.stripe.model.Dispute;
 import com.stripe.model.Event;
 import com.stripe.model.Invoice;
 import com.stripe.model.PaymentIntent;
@@ -189,5 +190,34 @@ class StripeStubTest {
         Invoice first = sub.getLatestInvoiceObject();
         assertThat(first.getAmountDue()).isEqualTo(7800L);
         assertThat(first.getConfirmationSecret().getClientSecret()).contains("_secret_");
+    }
+
+    @Test
+    void aDisputeGoesThroughFundsWithdrawnToWonAndStripeJavaReadsEveryEvent() throws Exception {
+        PaymentIntent pi = stripe.paymentIntents().create(PaymentIntentCreateParams.builder().setAmount(5500L)
+                .setCurrency("jpy").setPaymentMethod("pm_card_visa").setConfirm(true).build());
+        String disputeId = stub.dispute(pi.getId()).get("data").get("object").get("id").asText();
+        stub.withdrawDisputeFunds(disputeId);
+        assertThatThrownBy(() -> stub.withdrawDisputeFunds(disputeId)).isInstanceOf(StripeError.class);
+        List<com.fasterxml.jackson.databind.JsonNode> closed = stub.closeDispute(disputeId, true);
+        assertThat(closed).extracting(e -> e.get("type").asText())
+                .containsExactly("charge.dispute.closed", "charge.dispute.funds_reinstated");
+        assertThatThrownBy(() -> stub.closeDispute(disputeId, false)).isInstanceOf(StripeError.class);
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> received.size() >= 5);
+        List<Event> disputes = received.stream().filter(e -> e.getType().startsWith("charge.dispute.")).toList();
+        assertThat(disputes).extracting(Event::getType).containsExactly("charge.dispute.created",
+                "charge.dispute.funds_withdrawn", "charge.dispute.closed", "charge.dispute.funds_reinstated");
+        Dispute withdrawn = (Dispute) disputes.get(1).getDataObjectDeserializer().deserializeUnsafe();
+        assertThat(withdrawn.getId()).isEqualTo(disputeId);
+        assertThat(withdrawn.getPaymentIntent()).isEqualTo(pi.getId());
+        assertThat(withdrawn.getCharge()).isEqualTo(pi.getLatestCharge());
+        assertThat(withdrawn.getAmount()).isEqualTo(5500L);
+        assertThat(withdrawn.getBalanceTransactions()).hasSize(1);
+        assertThat(withdrawn.getBalanceTransactions().get(0).getAmount()).isEqualTo(-5500L);
+        Dispute closedWon = (Dispute) disputes.get(2).getDataObjectDeserializer().deserializeUnsafe();
+        assertThat(closedWon.getStatus()).isEqualTo("won");
+        Dispute reinstated = (Dispute) disputes.get(3).getDataObjectDeserializer().deserializeUnsafe();
+        assertThat(reinstated.getBalanceTransactions()).extracting(t -> t.getAmount()).containsExactly(-5500L, 5500L);
     }
 }
