@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
  * The purchase state machine. Every method runs inside the caller's transaction, locks the purchase row,
  * and publishes through the outbox only on a real transition — so the synchronous Stripe answer and any
  * number of webhooks, in any order, publish PaymentSucceeded at most once per payment (also enforced by
- * {@link PaymentGrant}'s primary key).
+ * {@link PaymentGrant}'s primary key). Disputes: {@link Disputes}.
  */
 @ApplicationScoped
 public class PaymentOutcomes {
@@ -24,12 +24,14 @@ public class PaymentOutcomes {
 
     private final Outbox outbox;
     private final Refunds refunds;
+    private final Disputes disputes;
     private final Clock clock;
     private final MeterRegistry metrics;
 
-    public PaymentOutcomes(Outbox outbox, Refunds refunds, Clock clock, MeterRegistry metrics) {
+    public PaymentOutcomes(Outbox outbox, Refunds refunds, Disputes disputes, Clock clock, MeterRegistry metrics) {
         this.outbox = outbox;
         this.refunds = refunds;
+        this.disputes = disputes;
         this.clock = clock;
         this.metrics = metrics;
     }
@@ -43,7 +45,7 @@ public class PaymentOutcomes {
         return PaymentLocks.lock(paymentIntentId, chargeId).chain(() -> Purchase.lock(purchaseId)).chain(p -> {
             boolean learnt = attach(p, paymentIntentId, chargeId);
             if (p.status == PurchaseStatus.SUCCEEDED) {
-                return learnt ? refunds.settle(p).replaceWith(p) : Uni.createFrom().item(p);
+                return learnt ? settle(p).replaceWith(p) : Uni.createFrom().item(p);
             }
             if (amountPaidYen != p.amountYen) {
                 LOG.errorf("purchase %s: Stripe reports ¥%d paid, ¥%d was priced", p.id, amountPaidYen, p.amountYen);
@@ -68,7 +70,7 @@ public class PaymentOutcomes {
                         grant.createdAt = p.paidAt;
                         return grant.persist();
                     })
-                    .chain(() -> refunds.settle(p))
+                    .chain(() -> settle(p))
                     .replaceWith(p);
         });
     }
@@ -79,7 +81,7 @@ public class PaymentOutcomes {
      */
     public Uni<Purchase> paymentAttached(UUID purchaseId, String paymentIntentId, String chargeId) {
         return PaymentLocks.lock(paymentIntentId, chargeId).chain(() -> Purchase.lock(purchaseId)).chain(p ->
-                attach(p, paymentIntentId, chargeId) ? refunds.settle(p).replaceWith(p) : Uni.createFrom().item(p));
+                attach(p, paymentIntentId, chargeId) ? settle(p).replaceWith(p) : Uni.createFrom().item(p));
     }
 
     /** Sets the ids not known yet; true when one was learnt. */
@@ -168,14 +170,9 @@ public class PaymentOutcomes {
         });
     }
 
-    public Uni<Purchase> disputed(UUID purchaseId) {
-        return Purchase.lock(purchaseId).invoke(p -> {
-            if (p.disputedAt == null) {
-                LOG.warnf("purchase %s of tenant %s is disputed", p.id, p.tenantId);
-                p.disputedAt = clock.instant();
-                p.updatedAt = p.disputedAt;
-            }
-        });
+    /** The refunds and dispute effects that waited for the purchase to be paid or to know its payment, in that order. */
+    private Uni<Void> settle(Purchase p) {
+        return refunds.settle(p).chain(() -> disputes.settle(p));
     }
 
     private Uni<Void> publishFailure(Purchase p) {

@@ -86,6 +86,10 @@ public class Purchase extends PanacheEntityBase {
     @Column(name = "disputed_at")
     public Instant disputedAt;
 
+    /** The outcome of its latest closed dispute: won, lost or warning_closed (null while none is closed). */
+    @Column(name = "dispute_status")
+    public String disputeStatus;
+
     @Column(name = "idempotency_key")
     public String idempotencyKey;
 

@@ -69,12 +69,17 @@ public class Refunds {
     }
 
     private static Uni<Purchase> find(ChargeRefund r) {
-        Uni<Purchase> byId = r.purchaseId() == null ? Uni.createFrom().nullItem() : Purchase.findById(r.purchaseId());
+        return find(r.purchaseId(), r.paymentIntentId(), r.invoiceId(), r.chargeId());
+    }
+
+    /** The purchase a charge's money event names: by our metadata, its PaymentIntent, its invoice, its charge. */
+    static Uni<Purchase> find(UUID purchaseId, String paymentIntentId, String invoiceId, String chargeId) {
+        Uni<Purchase> byId = purchaseId == null ? Uni.createFrom().nullItem() : Purchase.findById(purchaseId);
         return byId
-                .chain(p -> p != null || r.paymentIntentId() == null ? Uni.createFrom().item(p)
-                        : Purchase.byPaymentIntent(r.paymentIntentId()))
-                .chain(p -> p != null || r.invoiceId() == null ? Uni.createFrom().item(p) : Purchase.byInvoice(r.invoiceId()))
-                .chain(p -> p != null ? Uni.createFrom().item(p) : Purchase.byCharge(r.chargeId()));
+                .chain(p -> p != null || paymentIntentId == null ? Uni.createFrom().item(p)
+                        : Purchase.byPaymentIntent(paymentIntentId))
+                .chain(p -> p != null || invoiceId == null ? Uni.createFrom().item(p) : Purchase.byInvoice(invoiceId))
+                .chain(p -> p != null || chargeId == null ? Uni.createFrom().item(p) : Purchase.byCharge(chargeId));
     }
 
     private Uni<Outcome> park(ChargeRefund r, UUID purchaseId, String eventId) {

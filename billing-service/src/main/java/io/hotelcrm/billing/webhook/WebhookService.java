@@ -15,6 +15,7 @@ import com.stripe.model.Subscription;
 import com.stripe.param.InvoicePaymentListParams;
 import io.hotelcrm.billing.customer.CustomerService;
 import io.hotelcrm.billing.customer.StripeCustomer;
+import io.hotelcrm.billing.purchase.Disputes;
 import io.hotelcrm.billing.purchase.PaymentOutcomes;
 import io.hotelcrm.billing.purchase.Purchase;
 import io.hotelcrm.billing.purchase.Refunds;
@@ -50,15 +51,17 @@ public class WebhookService {
     private final CustomerService customers;
     private final StripeCalls stripe;
     private final Refunds refunds;
+    private final Disputes disputes;
     private final AdminRefunds adminRefunds;
 
     public WebhookService(PaymentOutcomes outcomes, SubscriptionService subscriptions, CustomerService customers,
-                          StripeCalls stripe, Refunds refunds, AdminRefunds adminRefunds) {
+                          StripeCalls stripe, Refunds refunds, Disputes disputes, AdminRefunds adminRefunds) {
         this.outcomes = outcomes;
         this.subscriptions = subscriptions;
         this.customers = customers;
         this.stripe = stripe;
         this.refunds = refunds;
+        this.disputes = disputes;
         this.adminRefunds = adminRefunds;
     }
 
@@ -101,8 +104,8 @@ public class WebhookService {
             case "charge.refunded" -> onChargeRefunded(event, learnt.invoiceId());
             case "refund.created", "refund.updated", "refund.failed" -> adminRefunds.onStripeRefund(object(event, Refund.class))
                     .map(matched -> matched ? APPLIED : IGNORED);
-            case "charge.dispute.created" -> onPurchase(object(event, Dispute.class), d -> purchaseOf(null, d.getPaymentIntent(), null),
-                    (d, id) -> outcomes.disputed(id));
+            case "charge.dispute.created", "charge.dispute.updated", "charge.dispute.funds_withdrawn",
+                    "charge.dispute.funds_reinstated", "charge.dispute.closed" -> onDispute(event, learnt.invoiceId());
             case "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted" ->
                     subscriptions.applyStripeEvent(object(event, Subscription.class), Instant.ofEpochSecond(event.getCreated()),
                             event.getType().endsWith("deleted"));
@@ -158,6 +161,26 @@ public class WebhookService {
         });
     }
 
+    /**
+     * A dispute event only records its fact; {@link Disputes} decides from the facts what the credits do. Matched
+     * like a refund: metadata, PaymentIntent, invoice (asked of Stripe when no purchase knows the PaymentIntent),
+     * charge.
+     */
+    private Uni<String> onDispute(Event event, String invoiceFromStripe) {
+        Dispute d = object(event, Dispute.class);
+        if (d.getId() == null || d.getCharge() == null) {
+            return Uni.createFrom().item(IGNORED);
+        }
+        return disputes.onDisputeEvent(new Disputes.DisputeEvent(event.getType(), d.getId(), d.getCharge(),
+                        d.getPaymentIntent(), invoiceFromStripe, purchaseIdOf(d.getMetadata()),
+                        d.getAmount() == null ? 0 : d.getAmount(), d.getStatus()))
+                .map(outcome -> switch (outcome) {
+                    case APPLIED -> APPLIED;
+                    case UNCHANGED -> DUPLICATE;
+                    case PENDING -> PENDING;
+                });
+    }
+
     /** invoice_payment.paid names the PaymentIntent (or charge) that paid an invoice. */
     private Uni<String> onInvoicePayment(Event event) {
         JsonNode raw = StripeJson.object(event);
@@ -180,7 +203,14 @@ public class WebhookService {
             return invoicePaymentOf(event).map(payment -> new Learnt(payment, null));
         }
         if ("charge.refunded".equals(event.getType())) {
-            return invoiceOfRefundedCharge(event).map(invoice -> new Learnt(InvoicePaymentRef.NONE, invoice));
+            Charge charge = object(event, Charge.class);
+            String invoice = StripeJson.id(StripeJson.object(event), "invoice");
+            return invoice != null ? Uni.createFrom().item(Learnt.NOTHING)
+                    : invoiceOfPayment(event, charge.getPaymentIntent()).map(inv -> new Learnt(InvoicePaymentRef.NONE, inv));
+        }
+        if (event.getType().startsWith("charge.dispute.")) {
+            return invoiceOfPayment(event, object(event, Dispute.class).getPaymentIntent())
+                    .map(invoice -> new Learnt(InvoicePaymentRef.NONE, invoice));
         }
         if (!"setup_intent.succeeded".equals(event.getType())) {
             return Uni.createFrom().item(Learnt.NOTHING);
@@ -200,13 +230,11 @@ public class WebhookService {
     }
 
     /**
-     * The invoice a refunded charge paid, asked of Stripe only when no purchase knows the charge's PaymentIntent
-     * yet: an invoice paid before billing stored PaymentIntents, or a refund that overtook invoice.paid.
+     * The invoice a refunded or disputed charge paid, asked of Stripe only when no purchase knows its PaymentIntent
+     * yet: an invoice paid before billing stored PaymentIntents, or a refund or dispute that overtook invoice.paid.
      */
-    private Uni<String> invoiceOfRefundedCharge(Event event) {
-        Charge charge = object(event, Charge.class);
-        String pi = charge.getPaymentIntent();
-        if (pi == null || StripeJson.id(StripeJson.object(event), "invoice") != null) {
+    private Uni<String> invoiceOfPayment(Event event, String pi) {
+        if (pi == null) {
             return Uni.createFrom().nullItem();
         }
         return seen(event)
