@@ -4,6 +4,7 @@ import io.hotelcrm.contracts.EventEnvelope;
 import io.hotelcrm.contracts.EventType;
 import io.hotelcrm.contracts.billing.PaymentFailed;
 import io.hotelcrm.contracts.billing.PaymentRefunded;
+import io.hotelcrm.contracts.billing.PaymentReinstated;
 import io.hotelcrm.contracts.billing.PaymentSucceeded;
 import io.hotelcrm.contracts.billing.PlanChanged;
 import io.hotelcrm.credit.grant.GrantSource;
@@ -14,6 +15,8 @@ import io.hotelcrm.credit.plan.PlanType;
 import io.hotelcrm.platform.idempotency.RequestHash;
 import io.hotelcrm.platform.inbox.Inbox;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -29,11 +32,13 @@ public class BillingEventsConsumer {
     private final Inbox inbox;
     private final Ledger ledger;
     private final PendingRefunds pendingRefunds;
+    private final Pool pool;
 
-    public BillingEventsConsumer(Inbox inbox, Ledger ledger, PendingRefunds pendingRefunds) {
+    public BillingEventsConsumer(Inbox inbox, Ledger ledger, PendingRefunds pendingRefunds, Pool pool) {
         this.inbox = inbox;
         this.ledger = ledger;
         this.pendingRefunds = pendingRefunds;
+        this.pool = pool;
     }
 
     @Incoming("billing-events")
@@ -51,6 +56,9 @@ public class BillingEventsConsumer {
         }
         if (type == EventType.PaymentRefunded) {
             return pendingRefunds.refund(refunded(e.tenantId(), e.dataAs(EventType.PaymentRefunded, PaymentRefunded.class), mark));
+        }
+        if (type == EventType.PaymentReinstated) {
+            return reinstated(e.tenantId(), e.dataAs(EventType.PaymentReinstated, PaymentReinstated.class), mark);
         }
         LedgerOp op = switch (type) {
             case PaymentFailed -> new LedgerOp.PaymentFailed(e.tenantId(),
@@ -76,6 +84,35 @@ public class BillingEventsConsumer {
     private static LedgerOp.Refund refunded(String tenantId, PaymentRefunded refund, Inbox.Mark mark) {
         return new LedgerOp.Refund(tenantId, refund.paymentId(), refund.credits(), "refund:" + refund.refundId(),
                 "返金によるクレジット取消 (" + refund.paymentId() + ")", mark);
+    }
+
+    /**
+     * A won dispute gives back what its hold-back ({@code refund:dispute:<id>}) took, never more than billing held
+     * back, as a PURCHASE grant of the payment (so a later refund of it finds it) under the key
+     * {@code dispute-won:<id>}: once, whatever the delivery count. A hold-back still waiting for its payment's grant
+     * is dropped instead (won before it took anything); a hold-back that took nothing gives nothing back.
+     */
+    private Uni<Boolean> reinstated(String tenantId, PaymentReinstated won, Inbox.Mark mark) {
+        String holdBack = "dispute:" + won.disputeId();
+        return pool.preparedQuery("select coalesce(-sum(t.credits_amount), 0) from ai_credit_transactions t "
+                        + "join ai_credit_accounts a on a.id = t.account_id where a.tenant_id = $1 and t.idempotency_key = $2")
+                .execute(Tuple.of(tenantId, "refund:" + holdBack))
+                .map(rows -> Math.min(won.credits(), rows.iterator().next().getLong(0)))
+                .chain(taken -> taken > 0
+                        ? ledger.submitOnce(new LedgerOp.Grant(tenantId, GrantSource.PURCHASE, taken, null, won.paymentId(),
+                                TransactionType.PURCHASE, "dispute-won:" + won.disputeId(),
+                                RequestHash.of("dispute-won", won.disputeId(), taken), null,
+                                "チャージバック勝訴によるクレジット返還 " + taken + " クレジット (" + won.paymentId() + ")", null, mark))
+                        : nothingToReturn(tenantId, holdBack, mark));
+    }
+
+    private Uni<Boolean> nothingToReturn(String tenantId, String holdBack, Inbox.Mark mark) {
+        return pool.withTransaction(conn -> conn.preparedQuery("insert into processed_event (consumer, event_id, type) "
+                        + "values ($1, $2, $3) on conflict do nothing")
+                .execute(Tuple.of(mark.consumer(), mark.eventId(), mark.type()))
+                .chain(marked -> marked.rowCount() == 0 ? Uni.createFrom().item(Boolean.FALSE)
+                        : conn.preparedQuery("delete from pending_refund where tenant_id = $1 and refund_id = $2")
+                                .execute(Tuple.of(tenantId, holdBack)).replaceWith(Boolean.TRUE)));
     }
 
     private static LedgerOp planChanged(String tenantId, PlanChanged change, Inbox.Mark mark) {
