@@ -57,6 +57,8 @@ for (const viewport of Object.keys(VIEWPORTS)) {
       const ring = Math.round(Math.min(100, api.balance.usedThisMonth / api.balance.monthlyFreeCredits * 100))
       assert.equal(await text(page.getByTestId('ring')), `${ring}%`)
       assert.match(await text(page.getByTestId('expiring')), new RegExp(`今月末に失効: ${number(api.balance.grants[0].remaining)}`))
+      assert.equal(api.balance.owedCredits, 0) // the API answers owed credits, and the header names them only when some are owed
+      assert.equal(await page.getByTestId('owed').count(), 0)
       // The charts' data tables (the accessible twins of the canvases) carry exactly the API's figures
       const doughnut = await page.getByTestId('function-table').locator('tr').allTextContents()
       assert.deepEqual(doughnut.length, api.usage.topFunctions.length)

@@ -90,6 +90,8 @@ export interface Balance {
   balance: {
     currentBalance: number; monthlyFreeCredits: number; usedThisMonth: number; totalPurchased: number
     estimatedDaysLeft: number | null; heldCredits: number; totalBalance: number; grants: GrantBucket[]
+    /** Refunded credits that running executions held when the refund came; taken from the next available */
+    owedCredits?: number
   }
   autoPurchase: { enabled: boolean; threshold: number; purchaseAmount: number }
   usage: { topFunctions: { functionType: string; creditsUsed: number; percentage: number }[]; dailyUsage: { date: string; credits: number }[] }
