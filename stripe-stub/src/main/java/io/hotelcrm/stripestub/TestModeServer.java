@@ -27,6 +27,10 @@ import java.util.regex.Pattern;
  *   POST /v1/payment_intents/{id}/authenticate   the customer passed 3-D Secure
  *   POST /v1/payment_intents/{id}/fail           the customer failed (or abandoned) it
  *   POST /v1/invoices/{id}/pay                   the invoice was paid by bank transfer
+ *   POST /v1/payment_intents/{id}/dispute        the cardholder disputes the charge (charge.dispute.created)
+ *   POST /v1/disputes/{id}/withdraw              the disputed funds leave the balance (.funds_withdrawn)
+ *   POST /v1/disputes/{id}/win                   closed as won (.closed, then .funds_reinstated if withdrawn)
+ *   POST /v1/disputes/{id}/lose                  closed as lost (.closed)
  * </pre>
  *
  * Run: {@code java -cp … io.hotelcrm.stripestub.TestModeServer}; environment {@code STRIPE_STUB_PORT} (12111),
@@ -37,7 +41,7 @@ import java.util.regex.Pattern;
  */
 public final class TestModeServer implements AutoCloseable {
 
-    private static final Pattern ACTION = Pattern.compile("(?:/stripe-test)?/v1/(payment_intents|invoices)/([A-Za-z0-9_]{1,100})/(authenticate|fail|pay)");
+    private static final Pattern ACTION = Pattern.compile("(?:/stripe-test)?/v1/(payment_intents|invoices|disputes)/([A-Za-z0-9_]{1,100})/(authenticate|fail|pay|dispute|withdraw|win|lose)");
 
     private final StripeStub stub;
     private final HttpServer control;
@@ -76,6 +80,9 @@ public final class TestModeServer implements AutoCloseable {
                     case "payment_intents authenticate" -> stub.completeAuthentication(id);
                     case "payment_intents fail" -> stub.failAuthentication(id);
                     case "invoices pay" -> stub.payInvoice(id);
+                    case "payment_intents dispute" -> stub.dispute(id);
+                    case "disputes withdraw" -> stub.withdrawDisputeFunds(id);
+                    case "disputes win", "disputes lose" -> StripeStub.array().addAll(stub.closeDispute(id, m.group(3).equals("win")));
                     default -> throw new IllegalArgumentException(m.group(3) + " does not apply to " + m.group(1));
                 });
             } catch (StripeError e) {

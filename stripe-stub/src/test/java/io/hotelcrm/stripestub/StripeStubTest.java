@@ -220,4 +220,32 @@ class StripeStubTest {
         Dispute reinstated = (Dispute) disputes.get(3).getDataObjectDeserializer().deserializeUnsafe();
         assertThat(reinstated.getBalanceTransactions()).extracting(t -> t.getAmount()).containsExactly(-5500L, 5500L);
     }
+
+    @Test
+    void theTestModeControlPortOpensAndDecidesADispute() throws Exception {
+        PaymentIntent pi = stripe.paymentIntents().create(PaymentIntentCreateParams.builder().setAmount(5500L)
+                .setCurrency("jpy").setPaymentMethod("pm_card_visa").setConfirm(true).build());
+        TestModeServer control = new TestModeServer(stub, 0);
+        var http = java.net.http.HttpClient.newHttpClient();
+        java.util.function.Function<String, java.net.http.HttpResponse<String>> post = path -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(control.controlUrl() + path))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        var opened = post.apply("/stripe-test/v1/payment_intents/" + pi.getId() + "/dispute");
+        assertThat(opened.statusCode()).isEqualTo(200);
+        String dispute = new com.fasterxml.jackson.databind.ObjectMapper().readTree(opened.body())
+                .get("data").get("object").get("id").asText();
+        assertThat(post.apply("/v1/disputes/" + dispute + "/withdraw").statusCode()).isEqualTo(200);
+        var lost = post.apply("/v1/disputes/" + dispute + "/lose");
+        assertThat(lost.statusCode()).isEqualTo(200);
+        assertThat(lost.body()).contains("charge.dispute.closed").doesNotContain("funds_reinstated");
+        assertThat(post.apply("/v1/disputes/" + dispute + "/win").statusCode()).isEqualTo(400); // closed stays closed
+        assertThat(stub.object(dispute).orElseThrow().get("status").asText()).isEqualTo("lost");
+        control.close(); // stops the control port and the stub (stopping it again after the test is harmless)
+    }
 }
