@@ -248,6 +248,43 @@ class DisputeTest {
         }
     }
 
+    @Test
+    void aDisputeDeliveredBeforeInvoicePaidWaitsAndIsAppliedWhenThePaymentLands() throws Exception {
+        String tenant = newTenant();
+        JsonPath answer = purchase(tenant, "k-" + UUID.randomUUID(), invoice("pkg-2000", "keiri@" + tenant + ".example.jp"))
+                .then().statusCode(200).extract().jsonPath();
+        String purchaseId = answer.getString("purchase.transactionId");
+        String invoiceId = answer.getString("payment.invoiceId");
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> stub().webhooksIdle());
+        stub().sendWebhooksTo(null); // record, do not deliver: the test delivers
+        int before = stub().events().size();
+        JsonNode paid = stub().payInvoice(invoiceId);
+        List<JsonNode> payment = new ArrayList<>(stub().events().subList(before, stub().events().size()));
+        JsonNode created = stub().dispute(stub().invoicePaymentIntent(invoiceId));
+        String dispute = disputeId(created);
+        JsonNode withdrawn = stub().withdrawDisputeFunds(dispute);
+        stub().sendWebhooksTo(webhook.toString());
+
+        assertThat(stub().deliver(created)).isEqualTo(200);
+        assertThat(stub().deliver(withdrawn)).isEqualTo(200);
+        // Found through Stripe (the invoice this PaymentIntent paid) but not paid yet: nothing held back from nothing.
+        assertThat(billing.strings("select outcome from stripe_webhook_event where event_id = ?",
+                withdrawn.get("id").asText())).containsExactly("pending");
+        assertThat(billing.strings("select purchase_id from dispute where dispute_id = ?", dispute)).containsExactly(purchaseId);
+        assertThat(holdBacks(invoiceId)).isEmpty();
+
+        assertThat(stub().deliver(paid)).isEqualTo(200);
+        assertThat(status(tenant, purchaseId)).isEqualTo("completed");
+        assertThat(billing.eventsOfTenant(tenant)).containsExactly("PaymentSucceeded", "PaymentRefunded");
+        assertThat(holdBacks(invoiceId)).singleElement().satisfies(h -> {
+            assertThat(h.get("credits").asLong()).isEqualTo(2000);
+            assertThat(h.get("amountYen").asLong()).isEqualTo(19800);
+        });
+        redeliver(payment);
+        redeliver(List.of(created, withdrawn));
+        assertThat(billing.eventsOfTenant(tenant)).containsExactly("PaymentSucceeded", "PaymentRefunded");
+    }
+
     /** created, funds withdrawn, closed (and funds reinstated when won), as Stripe sends them. */
     private static void disputeFlow(String paymentIntent, boolean won) {
         String dispute = disputeId(stub().dispute(paymentIntent));

@@ -5,6 +5,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -59,6 +60,10 @@ public class ChargeDispute extends PanacheEntityBase {
 
     @Column(name = "returned_at")
     public Instant returnedAt;
+
+    /** Created by the event being applied (its first event): a fact in itself. */
+    @Transient
+    boolean fresh;
 
     /** The money is back with us: the hold-back, if any, is given back. */
     boolean moneyBack() {

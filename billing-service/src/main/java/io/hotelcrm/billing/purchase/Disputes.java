@@ -110,6 +110,7 @@ public class Disputes {
                     created.amountYen = e.amountYen();
                     created.createdAt = clock.instant();
                     created.updatedAt = created.createdAt;
+                    created.fresh = true;
                     return created.<ChargeDispute>persist();
                 });
     }
@@ -117,7 +118,7 @@ public class Disputes {
     /** Records what the event says (each fact once) on the dispute and the purchase; true when something was new. */
     private boolean record(ChargeDispute d, DisputeEvent e, Purchase p) {
         Instant now = clock.instant();
-        boolean learnt = false;
+        boolean learnt = d.fresh;
         if (d.purchaseId == null && p != null) {
             d.purchaseId = p.id;
             learnt = true;
