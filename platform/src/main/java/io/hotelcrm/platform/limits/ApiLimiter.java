@@ -4,6 +4,7 @@ import io.hotelcrm.platform.health.DependencyProbe;
 import io.hotelcrm.platform.problem.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,8 +21,10 @@ import org.jboss.logging.Logger;
  * round trip (a script: INCR each key, PEXPIRE on the first hit), and refuses it with 429 RATE_LIMIT_EXCEEDED
  * and Retry-After (seconds to the minute's end) past a group's number. Refused requests count too, as in the
  * gateway's limiter. Redis unreachable: {@code platform.api-limits.on-redis-failure}, allow or deny (503).
- * Metrics: {@code api.rate.limit.rejections} by group, {@code api.rate.limit.redis.failures}.
+ * Metrics: {@code api.rate.limit.rejections} by group, {@code api.rate.limit.redis.failures}. Created at startup,
+ * so a malformed path rule stops the service from starting rather than failing its first request.
  */
+@Startup
 @ApplicationScoped
 public class ApiLimiter {
 
