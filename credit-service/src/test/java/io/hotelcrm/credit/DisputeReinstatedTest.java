@@ -125,4 +125,21 @@ class DisputeReinstatedTest {
         drain(tenant, free + 500 + 500);
         assertThat(entries(new LedgerInvariants(db), tenant, "dispute-won:dp_none")).isZero();
     }
+
+    @Test
+    void aDisputeWonWhileItsHoldBackWaitsForThePaymentTakesNothing() throws Exception {
+        String tenant = newTenant();
+        open(tenant);
+        int free = LedgerApi.available(tenant);
+        // Delivered out of order (a dead letter replayed late): the hold-back and the win before the payment.
+        send(tenant, EventType.PaymentRefunded, new PaymentRefunded("pi_late", "dispute:dp_late", 5500, 500));
+        send(tenant, EventType.PaymentReinstated, new PaymentReinstated("pi_late", "dp_late", 5500, 500));
+        send(tenant, EventType.PaymentSucceeded, new PaymentSucceeded("pi_late", "pur-l", "pkg-500", 500, 5500,
+                "dashboard", "stripe", null));
+        drain(tenant, free + 500 + 500);
+        LedgerInvariants ledger = new LedgerInvariants(db);
+        assertThat(entries(ledger, tenant, "refund:dispute:dp_late")).isZero();
+        assertThat(entries(ledger, tenant, "dispute-won:dp_late")).isZero();
+        assertThat(ledger.single("select count(*) from pending_refund where tenant_id = ?", tenant)).isZero();
+    }
 }
