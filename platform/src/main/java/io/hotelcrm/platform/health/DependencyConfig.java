@@ -23,7 +23,7 @@ public interface DependencyConfig {
     @WithDefault("2")
     int failuresBeforeDown();
 
-    /** Whether this service uses Redis, and so watches it (the gateway and alert-service do). */
+    /** Whether this service uses Redis, and so watches it (all four do, for the API limits at least). */
     @WithDefault("false")
     boolean redisEnabled();
 }
