@@ -2,6 +2,8 @@ package io.hotelcrm.gateway.limits;
 
 import io.hotelcrm.contracts.FunctionType;
 import io.hotelcrm.gateway.config.GatewayConfig;
+import io.hotelcrm.platform.limits.ApiLimiter;
+import io.hotelcrm.platform.limits.FixedWindow;
 import io.hotelcrm.platform.problem.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -42,8 +44,8 @@ public class RateLimiter {
     /** Counts one execution; fails with 429 RATE_LIMIT_EXCEEDED when a window is full. */
     public Uni<Void> acquire(String tenant, String user, FunctionType function) {
         long nowMs = clock.millis();
-        Window minute = Window.of(nowMs, Duration.ofMinutes(1));
-        Window hour = Window.of(nowMs, Duration.ofHours(1));
+        FixedWindow minute = FixedWindow.of(nowMs, Duration.ofMinutes(1));
+        FixedWindow hour = FixedWindow.of(nowMs, Duration.ofHours(1));
         String tenantKey = "gw:rl:t:" + tenant + ":m:" + minute.index();
         String userKey = "gw:rl:u:" + tenant + ":" + user + ":" + function.name() + ":h:" + hour.index();
         return count(tenantKey, minute)
@@ -62,7 +64,7 @@ public class RateLimiter {
                 .onFailure(e -> !(e instanceof ApiException)).recoverWithUni(this::redisDown);
     }
 
-    private Uni<Long> count(String key, Window window) {
+    private Uni<Long> count(String key, FixedWindow window) {
         return redis.value(Long.class).incr(key)
                 .call(n -> n == 1 ? redis.key().pexpire(key, window.length().toMillis() * 2) : Uni.createFrom().voidItem());
     }
@@ -71,9 +73,7 @@ public class RateLimiter {
         metrics.counter("ai.rate.limit.redis.failures").increment();
         if ("deny".equalsIgnoreCase(config.limits().onRedisFailure())) {
             LOG.warnf("Redis unreachable, denying by policy: %s", e.toString());
-            return Uni.createFrom().failure(new ApiException(503, "RATE_LIMITER_UNAVAILABLE",
-                    "一時的に利用できません", "Rate limits cannot be checked right now; retry shortly",
-                    Map.of("retryAfter", 1), Map.of("Retry-After", "1")));
+            return Uni.createFrom().failure(ApiLimiter.unavailable());
         }
         LOG.warnf("Redis unreachable, allowing by policy: %s", e.toString());
         return Uni.createFrom().voidItem();
@@ -88,15 +88,4 @@ public class RateLimiter {
                 Map.of("Retry-After", String.valueOf(retryAfter)));
     }
 
-    /** A clock-aligned window: index = epoch millis / length. */
-    record Window(long index, Duration length) {
-        static Window of(long nowMs, Duration length) {
-            return new Window(nowMs / length.toMillis(), length);
-        }
-
-        long secondsLeft(long nowMs) {
-            long end = (index + 1) * length.toMillis();
-            return Math.max(1, (end - nowMs + 999) / 1000);
-        }
-    }
 }

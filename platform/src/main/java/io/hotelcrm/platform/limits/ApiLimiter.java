@@ -115,12 +115,17 @@ public class ApiLimiter {
         metrics.counter("api.rate.limit.redis.failures").increment();
         if (config.denyWhenRedisIsDown()) {
             LOG.warnf("Redis unreachable, denying by policy: %s", e.toString());
-            return Uni.createFrom().failure(new ApiException(503, "RATE_LIMITER_UNAVAILABLE",
-                    "一時的に利用できません", "Rate limits cannot be checked right now; retry shortly",
-                    Map.of("retryAfter", 1), Map.of("Retry-After", "1")));
+            return Uni.createFrom().failure(unavailable());
         }
         LOG.debugf("Redis unreachable, allowing by policy: %s", e.toString());
         return Uni.createFrom().voidItem();
+    }
+
+    /** The 503 of the "deny" policy while Redis cannot be reached; the gateway's execution limit answers it too. */
+    public static ApiException unavailable() {
+        return new ApiException(503, "RATE_LIMITER_UNAVAILABLE", "一時的に利用できません",
+                "Rate limits cannot be checked right now; retry shortly", Map.of("retryAfter", 1),
+                Map.of("Retry-After", "1"));
     }
 
     private ApiException exceeded(Group group, long retryAfter) {

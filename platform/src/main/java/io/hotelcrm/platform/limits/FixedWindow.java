@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * A clock-aligned window (index = epoch millis / length), so every replica of every service counts in the same
- * key; as in the gateway's limiter.
+ * key; used by these API limits and by the gateway's execution limits.
  */
 public record FixedWindow(long index, Duration length) {
 
