@@ -107,10 +107,8 @@ public class BillingEventsConsumer {
     }
 
     private Uni<Boolean> nothingToReturn(String tenantId, String holdBack, Inbox.Mark mark) {
-        return pool.withTransaction(conn -> conn.preparedQuery("insert into processed_event (consumer, event_id, type) "
-                        + "values ($1, $2, $3) on conflict do nothing")
-                .execute(Tuple.of(mark.consumer(), mark.eventId(), mark.type()))
-                .chain(marked -> marked.rowCount() == 0 ? Uni.createFrom().item(Boolean.FALSE)
+        return pool.withTransaction(conn -> mark.recordIn(conn)
+                .chain(marked -> !marked ? Uni.createFrom().item(Boolean.FALSE)
                         : conn.preparedQuery("delete from pending_refund where tenant_id = $1 and refund_id = $2")
                                 .execute(Tuple.of(tenantId, holdBack)).replaceWith(Boolean.TRUE)));
     }

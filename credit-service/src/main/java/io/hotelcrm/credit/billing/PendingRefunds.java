@@ -63,10 +63,8 @@ public class PendingRefunds {
 
     private Uni<Boolean> keep(LedgerOp.Refund op) {
         Inbox.Mark mark = op.mark();
-        return pool.withTransaction(conn -> conn.preparedQuery("insert into processed_event (consumer, event_id, type) "
-                        + "values ($1, $2, $3) on conflict do nothing")
-                .execute(Tuple.of(mark.consumer(), mark.eventId(), mark.type()))
-                .chain(marked -> marked.rowCount() == 0
+        return pool.withTransaction(conn -> mark.recordIn(conn)
+                .chain(marked -> !marked
                         ? Uni.createFrom().item(Boolean.FALSE)
                         : conn.preparedQuery("insert into pending_refund (tenant_id, refund_id, payment_id, credits, "
                                         + "description) values ($1, $2, $3, $4, $5) on conflict do nothing")

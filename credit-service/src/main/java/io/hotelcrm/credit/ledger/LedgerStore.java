@@ -119,7 +119,6 @@ public class LedgerStore {
      * same indexes (once the tables have statistics), so the ledger's transactions take them.
      */
     private static final String BEGIN = "BEGIN; SET LOCAL plan_cache_mode = force_generic_plan";
-    private static final String INSERT_MARK = "insert into processed_event (consumer, event_id, type) values ($1, $2, $3)";
 
     private static final int OPENED_REMEMBERED = 100_000;
 
@@ -415,7 +414,7 @@ public class LedgerStore {
                 outbox.add(Outbox.row(e));
             }
         }
-        List<Tuple> markRows = marks.stream().map(m -> Tuple.of(m.consumer(), m.eventId(), m.type())).toList();
+        List<Tuple> markRows = marks.stream().map(Inbox.Mark::tuple).toList();
         // Pipelined like the loads; grants go before the entries that reference them.
         return Uni.combine().all().unis(
                         batch(conn, UPDATE_ACCOUNT, accounts), batch(conn, INSERT_GRANT, newGrants),
@@ -423,7 +422,7 @@ public class LedgerStore {
                         batch(conn, UPDATE_HOLD, holds), batch(conn, INSERT_ENTRY, entries),
                         batch(conn, INSERT_AUDIT, audit), batch(conn, UPSERT_USAGE, usage),
                         batch(conn, INSERT_RESET, resets), batch(conn, Outbox.INSERT_SQL, outbox),
-                        batch(conn, INSERT_MARK, markRows), conn.query("COMMIT").execute().replaceWithVoid())
+                        batch(conn, Inbox.Mark.INSERT_SQL, markRows), conn.query("COMMIT").execute().replaceWithVoid())
                 .discardItems();
     }
 

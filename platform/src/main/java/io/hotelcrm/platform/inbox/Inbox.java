@@ -10,6 +10,8 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -69,6 +71,22 @@ public class Inbox {
 
     /** What an effect that runs its own transaction records there: this consumer has applied this event. */
     public record Mark(String consumer, java.util.UUID eventId, String type) {
+
+        /** The statement that records marks ($1 consumer, $2 event id, $3 type), for batched writes. */
+        public static final String INSERT_SQL = "insert into processed_event (consumer, event_id, type) values ($1, $2, $3)";
+
+        public Tuple tuple() {
+            return Tuple.of(consumer, eventId, type);
+        }
+
+        /**
+         * Records the mark in the caller's transaction on the reactive client; false when it was there already
+         * (the event is a duplicate and the effect must not run).
+         */
+        public Uni<Boolean> recordIn(SqlConnection conn) {
+            return conn.preparedQuery(INSERT_SQL + " on conflict do nothing").execute(tuple())
+                    .map(rows -> rows.rowCount() == 1);
+        }
     }
 
     /**
