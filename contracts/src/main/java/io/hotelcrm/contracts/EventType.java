@@ -1,11 +1,13 @@
 package io.hotelcrm.contracts;
 
+import io.hotelcrm.contracts.billing.PaymentActionRequired;
 import io.hotelcrm.contracts.billing.PaymentFailed;
 import io.hotelcrm.contracts.billing.PaymentRefunded;
 import io.hotelcrm.contracts.billing.PaymentReinstated;
 import io.hotelcrm.contracts.billing.PaymentSucceeded;
 import io.hotelcrm.contracts.billing.PlanChanged;
 import io.hotelcrm.contracts.credit.AutoPurchaseRequested;
+import io.hotelcrm.contracts.credit.AutoPurchaseSuspended;
 import io.hotelcrm.contracts.credit.BalanceLow;
 import io.hotelcrm.contracts.credit.CreditsExpired;
 import io.hotelcrm.contracts.credit.CreditsGranted;
@@ -24,12 +26,14 @@ public enum EventType {
     MonthlyResetCompleted(Topics.CREDIT_EVENTS, 1, MonthlyResetCompleted.class),
     BalanceLow(Topics.CREDIT_EVENTS, 1, BalanceLow.class),
     AutoPurchaseRequested(Topics.CREDIT_EVENTS, 1, AutoPurchaseRequested.class),
+    AutoPurchaseSuspended(Topics.CREDIT_EVENTS, 1, AutoPurchaseSuspended.class),
 
     PaymentSucceeded(Topics.BILLING_EVENTS, 1, PaymentSucceeded.class),
     PaymentFailed(Topics.BILLING_EVENTS, 1, PaymentFailed.class),
     PaymentRefunded(Topics.BILLING_EVENTS, 1, PaymentRefunded.class),
     PlanChanged(Topics.BILLING_EVENTS, 1, PlanChanged.class),
     PaymentReinstated(Topics.BILLING_EVENTS, 1, PaymentReinstated.class),
+    PaymentActionRequired(Topics.BILLING_EVENTS, 1, PaymentActionRequired.class),
 
     ExecutionCompleted(Topics.GATEWAY_EVENTS, 1, ExecutionCompleted.class),
     ExecutionFailed(Topics.GATEWAY_EVENTS, 1, ExecutionFailed.class),
