@@ -34,9 +34,12 @@ import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -121,6 +124,21 @@ class DependencyFailuresTest {
     }
 
     @Test
+    void aStalledDatabaseIsA503WithinTheBound() throws Exception {
+        String tenant = tenant();
+        balance(tenant);
+        FaultsProfile.database.stall();
+        long started = System.nanoTime();
+        unavailable(execute(tenant, chatbot("チェックインは何時ですか", null)), "DATABASE_UNAVAILABLE");
+        unavailableInOpenAisShape(chat(tenant, "gpt-4o-mini"), "DATABASE_UNAVAILABLE");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        FaultsProfile.database.restore();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> execute(tenant, chatbot("チェックインは何時ですか", null)).statusCode() == 200);
+        nothingStaysReserved(tenant, 500 - 2);
+    }
+
+    @Test
     void anLlmThatIsDownOrTooSlowIsA503WithRetryAfterAndChargesNothing() {
         String tenant = tenant();
         unavailable(execute(tenant, llm("down", "朝食は何時からですか")), "PROVIDER_UNAVAILABLE");
@@ -169,21 +187,60 @@ class DependencyFailuresTest {
                         "timeoutSeconds", 120, "userId", "staff-" + tenant))
                 .post(CreditServiceResource.url + "/internal/v1/holds").then().statusCode(200);
         assertThat(balance(tenant)).isEqualTo(491);
-        try (Connection db = database(); PreparedStatement insert = db.prepareStatement("insert into ai_executions "
-                + "(id, tenant_id, user_id, function_type, status, idempotency_key, request_hash, provider, model, "
-                + "reserved_credits, hold_timeout_seconds, created_at) values (?, ?, ?, 'CHATBOT', 'RUNNING', 'crashed', "
-                + "'x', 'local', null, 9, 120, ?)")) {
-            insert.setObject(1, id);
-            insert.setString(2, tenant);
-            insert.setString(3, "staff-" + tenant);
-            insert.setTimestamp(4, Timestamp.from(Instant.now().minusSeconds(3600)));
-            insert.executeUpdate();
-        }
+        insertRunning(id, tenant, "crashed", Instant.now().minusSeconds(3600));
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
                 .until(() -> "FAILED".equals(status(id)));
         assertThat(balance(tenant)).isEqualTo(500); // the hold went back
         execute(tenant, chatbot("チェックインは何時ですか", null), "crashed").then().statusCode(200);
+    }
+
+    @Test
+    void aKeyedResultIsStoredBeforeItIsChargedSoACrashAfterTheCaptureStillAnswersIt() throws Exception {
+        String tenant = tenant();
+        String question = "駐車場はありますか " + UUID.randomUUID();
+        String key = "stored-first-" + UUID.randomUUID();
+        // credit-service hangs once the engine has answered: the capture is in flight, as in a crash after it.
+        OpenAiProtocolServerResource.server.onRequest = () -> FaultsProfile.credit.stall();
+        CompletableFuture<Response> first = CompletableFuture.supplyAsync(
+                () -> execute(tenant, llm("gpt-4o-mini", question), key));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> row(tenant, key, "status, error_code, case when response is null then 'no result' "
+                        + "else 'result' end").equals(List.of("CAPTURE_PENDING", "null", "result")));
+        OpenAiProtocolServerResource.server.onRequest = () -> { };
+        FaultsProfile.credit.restore();
+        assertThat(first.get(15, TimeUnit.SECONDS).statusCode()).isIn(200, 503);
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> execute(tenant, llm("gpt-4o-mini", question), key).statusCode() == 200);
+        execute(tenant, llm("gpt-4o-mini", question), key).then().statusCode(200)
+                .body("result.output", equalTo(OpenAiProtocolServer.answerTo(question)))
+                .body("credits.creditsUsed", equalTo(2));
+        assertThat(balance(tenant)).isEqualTo(498);
+        assertThat(OpenAiProtocolServerResource.server.requests.stream()
+                .filter(r -> r.toString().contains(question)).count()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnkeyedExecutionThatDiedAfterItsCaptureIsRecordedWithWhatTheLedgerKept() throws Exception {
+        String tenant = tenant();
+        balance(tenant);
+        UUID id = UUID.randomUUID();
+        // What a gateway that died between the capture and COMPLETED leaves: its RUNNING row, a captured hold.
+        String holdId = given().auth().oauth2(TestJwt.service()).contentType(ContentType.JSON)
+                .body(Map.of("tenantId", tenant, "amount", 9, "functionType", "CHATBOT", "idempotencyKey", id.toString(),
+                        "timeoutSeconds", 120, "userId", "staff-" + tenant))
+                .post(CreditServiceResource.url + "/internal/v1/holds").then().statusCode(200).extract().path("holdId");
+        given().auth().oauth2(TestJwt.service()).contentType(ContentType.JSON)
+                .body(Map.of("amount", 4, "idempotencyKey", id + ":capture"))
+                .post(CreditServiceResource.url + "/internal/v1/holds/" + holdId + "/capture").then().statusCode(200);
+        assertThat(balance(tenant)).isEqualTo(496);
+        insertRunning(id, tenant, null, Instant.now().minusSeconds(3600));
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> "FAILED".equals(status(id)));
+        assertThat(row(id, "error_code, credits")).isEqualTo(List.of("INTERRUPTED", "4"));
+        assertThat(balance(tenant)).isEqualTo(496); // what was captured stays charged, and is on the record
     }
 
     @Test
@@ -208,7 +265,7 @@ class DependencyFailuresTest {
         }
         assertThat(body).endsWith("data: [DONE]\n\n");
         assertThat(text.length()).isGreaterThan(0).isLessThan(100 * OpenAiProtocolServer.LONG_STREAM_PIECE.length());
-        // Charged by the formula on what was sent (one token a character), although the 3 s hold timeout passed.
+        // Charged by the formula on what was sent (one token a character), although the 6 s hold timeout passed.
         double complexity = Math.round(Math.max(1.0, (question.length() + text.length()) / 1000.0) * 100) / 100.0;
         long expected = (long) Math.ceil(2 * complexity);
         assertThat(usage).isNotNull();
@@ -258,6 +315,49 @@ class DependencyFailuresTest {
 
     private static Connection database() throws Exception {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/gateway_test", "gateway", "gateway");
+    }
+
+    /** The row a gateway leaves when it dies mid-execution: RUNNING, reserved 9 credits for 120 s. */
+    private static void insertRunning(UUID id, String tenant, String key, Instant created) throws Exception {
+        try (Connection db = database(); PreparedStatement insert = db.prepareStatement("insert into ai_executions "
+                + "(id, tenant_id, user_id, function_type, status, idempotency_key, request_hash, provider, model, "
+                + "reserved_credits, hold_timeout_seconds, created_at) values (?, ?, ?, 'CHATBOT', 'RUNNING', ?, "
+                + "'x', 'local', null, 9, 120, ?)")) {
+            insert.setObject(1, id);
+            insert.setString(2, tenant);
+            insert.setString(3, "staff-" + tenant);
+            insert.setString(4, key);
+            insert.setTimestamp(5, Timestamp.from(created));
+            insert.executeUpdate();
+        }
+    }
+
+    private static List<String> row(UUID id, String columns) throws Exception {
+        return select("id = ?", columns, id);
+    }
+
+    private static List<String> row(String tenant, String key, String columns) throws Exception {
+        return select("tenant_id = ? and idempotency_key = ?", columns, tenant, key);
+    }
+
+    /** The columns of the one matching execution, as text ("null" for SQL null); empty if there is none. */
+    private static List<String> select(String where, String columns, Object... values) throws Exception {
+        try (Connection db = database();
+             PreparedStatement query = db.prepareStatement("select " + columns + " from ai_executions where " + where)) {
+            for (int i = 0; i < values.length; i++) {
+                query.setObject(i + 1, values[i]);
+            }
+            try (ResultSet rs = query.executeQuery()) {
+                if (!rs.next()) {
+                    return List.of();
+                }
+                List<String> found = new ArrayList<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    found.add(String.valueOf(rs.getString(i)));
+                }
+                return found;
+            }
+        }
     }
 
     private static String status(UUID id) throws Exception {

@@ -12,8 +12,9 @@ import java.util.Map;
 /**
  * The gateway with its dependencies behind fault injectors: credit-service and PostgreSQL through
  * {@link TcpProxy}s, an OpenAI-protocol server as the LLM provider. Short limits so the failures show
- * quickly: 2 s per credit-service call, a breaker of 4 calls that probes after 1 s, 1 s for the LLM to
- * begin, 3 s holds and streams cut after 4 s.
+ * quickly: 2 s per credit-service call and per database step, a breaker of 4 calls that probes after 1 s,
+ * 1 s for the LLM to begin, 6 s holds (a capture the recovery job makes after a fault still meets its
+ * hold) and streams cut after 7 s, past the hold timeout.
  */
 public class FaultsProfile implements QuarkusTestProfile {
 
@@ -23,11 +24,12 @@ public class FaultsProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of("gateway.credit-service.timeout", "2s",
+                "gateway.database-timeout", "2s",
                 "gateway.credit-service.breaker.request-volume", "4",
                 "gateway.credit-service.breaker.delay", "1s",
                 "gateway.llm.timeout", "1s",
-                "gateway.hold-timeout-seconds", "3",
-                "gateway.streams.max-duration", "4s");
+                "gateway.hold-timeout-seconds", "6",
+                "gateway.streams.max-duration", "7s");
     }
 
     @Override

@@ -8,6 +8,7 @@ import static io.hotelcrm.credit.LedgerApi.reserve;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 
 import io.agroal.api.AgroalDataSource;
 import io.hotelcrm.contracts.EventType;
@@ -80,13 +81,16 @@ class HoldResourceTest {
                 .body("balanceAfter", equalTo(485));
         capture(holdId, 16, "cap-2").then().statusCode(409).body("code", equalTo("IDEMPOTENCY_CONFLICT"));
         capture(holdId, 15, "cap-other").then().statusCode(409).body("code", equalTo("HOLD_NOT_PENDING"));
-        release(holdId).then().statusCode(409).body("code", equalTo("HOLD_NOT_PENDING"));
+        // a caller that lost its capture's answer learns from the refusal what the ledger charged
+        release(holdId).then().statusCode(409).body("code", equalTo("HOLD_NOT_PENDING"))
+                .body("holdStatus", equalTo("CAPTURED")).body("capturedCredits", equalTo(15));
         assertThat(LedgerApi.available(tenant)).isEqualTo(485);
 
         String second = reserve(tenant, 5, "exe-3").then().statusCode(200).extract().path("holdId");
         release(second).then().statusCode(200).body("status", equalTo("RELEASED")).body("available", equalTo(485));
         release(second).then().statusCode(200).body("status", equalTo("RELEASED")).body("available", equalTo(485));
-        capture(second, 1, "cap-3").then().statusCode(409).body("code", equalTo("HOLD_NOT_PENDING"));
+        capture(second, 1, "cap-3").then().statusCode(409).body("code", equalTo("HOLD_NOT_PENDING"))
+                .body("holdStatus", equalTo("RELEASED")).body("capturedCredits", nullValue());
 
         LedgerApi.grant(tenant, "BONUS", 50, "bonus-1", null).then().statusCode(200).body("balanceAfter", equalTo(535));
         LedgerApi.grant(tenant, "BONUS", 50, "bonus-1", null).then().statusCode(200).body("balanceAfter", equalTo(535));

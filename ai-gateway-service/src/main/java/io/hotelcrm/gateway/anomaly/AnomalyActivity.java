@@ -1,11 +1,13 @@
 package io.hotelcrm.gateway.anomaly;
 
 import io.hotelcrm.gateway.config.GatewayConfig;
+import io.hotelcrm.platform.persistence.Transient;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -26,11 +28,13 @@ public class AnomalyActivity {
 
     private final Pool pool;
     private final AnomalyConfig config;
+    private final Duration databaseTimeout;
     private final Map<String, AnomalyScorer.Baseline> cache = new ConcurrentHashMap<>();
 
     public AnomalyActivity(Pool pool, GatewayConfig config) {
         this.pool = pool;
         this.config = config.anomaly();
+        this.databaseTimeout = config.databaseTimeout();
     }
 
     /** Counts one request; returns the user's requests in this hour over all functions, this one included. */
@@ -45,7 +49,8 @@ public class AnomalyActivity {
                         select ((select attempts from up) + coalesce((select sum(attempts) from anomaly_activity
                             where tenant_id = $1 and user_id = $2 and hour_start = $4 and function_type <> $3), 0))::bigint""")
                 .execute(Tuple.of(tenant, user, function, utc(hourStart)))
-                .map(rows -> rows.iterator().next().getLong(0));
+                .map(rows -> rows.iterator().next().getLong(0))
+                .plug(this::bounded);
     }
 
     /** Adds a request that was let through to the baseline of later hours. */
@@ -54,7 +59,8 @@ public class AnomalyActivity {
                         update anomaly_activity set executions = executions + 1, volume_sum = volume_sum + $5
                         where tenant_id = $1 and user_id = $2 and function_type = $3 and hour_start = $4""")
                 .execute(Tuple.of(tenant, user, function, utc(hourStart), volume))
-                .replaceWithVoid();
+                .replaceWithVoid()
+                .plug(this::bounded);
     }
 
     /** The tenant's baseline over {@code baselineDays} before {@code hourStart}. */
@@ -107,7 +113,12 @@ public class AnomalyActivity {
             cache.keySet().removeIf(k -> Long.parseLong(k.substring(k.lastIndexOf('@') + 1)) < hourStart.getEpochSecond());
             cache.put(key, b);
             return b;
-        });
+        }).plug(this::bounded);
+    }
+
+    /** Scoring waits for the database no longer than any other step: a stalled PostgreSQL is a 503. */
+    private <T> Uni<T> bounded(Uni<T> query) {
+        return Transient.bounded(query, databaseTimeout);
     }
 
     /** Activity older than the baseline window (and a day's margin) is no longer needed. */

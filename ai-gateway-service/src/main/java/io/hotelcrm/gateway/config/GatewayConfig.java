@@ -31,6 +31,10 @@ public interface GatewayConfig {
 
     Defaults defaults();
 
+    /** The most one database step (a read, or a transaction) may take before the request is a 503. */
+    @WithDefault("3s")
+    Duration databaseTimeout();
+
     /** Lifetime of a reservation if this service dies before capturing or releasing it. */
     int holdTimeoutSeconds();
 

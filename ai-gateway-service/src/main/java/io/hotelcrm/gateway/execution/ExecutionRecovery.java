@@ -1,5 +1,6 @@
 package io.hotelcrm.gateway.execution;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.hotelcrm.contracts.FunctionType;
 import io.hotelcrm.contracts.hold.HoldApi;
 import io.hotelcrm.gateway.credit.CreditLedger;
@@ -22,15 +23,19 @@ import org.jboss.logging.Logger;
  * Settles what an execution left open, so that no hold is forgotten and every Idempotency-Key ends in a
  * final answer:
  * <ul>
- *   <li>CAPTURE_PENDING: capture the stored result by the capture key, then COMPLETED (the key answers it);
+ *   <li>CAPTURE_PENDING (a keyed execution's result, stored before its capture, or a capture credit-service
+ *       did not take): capture the stored result by the capture key, then COMPLETED (the key answers it);
  *       an expired hold charged nothing, so FAILED;</li>
  *   <li>RELEASE_PENDING: release by the release key, then FAILED; if the hold turns out captured (the
  *       capture went through although its answer was lost) the capture is replayed and recorded. A
  *       reservation that was never answered is replayed by the execution id first, to find its hold;</li>
  *   <li>RUNNING past its hold's lifetime (the process died mid-way): the reservation is replayed by the
- *       execution id, which answers the original hold (or makes one), released, then FAILED INTERRUPTED.</li>
+ *       execution id, which answers the original hold (or makes one), released, then FAILED INTERRUPTED. A
+ *       hold that turns out captured (an unkeyed execution whose process died before recording it) is
+ *       recorded with the credits the ledger kept, so the execution and the ledger agree.</li>
  * </ul>
- * credit-service still unreachable: the row waits for the next run. Every call is idempotent by its key,
+ * A CAPTURE_PENDING row whose request may still be capturing (it was stored less than one credit-service
+ * timeout ago) is left to that request. credit-service still unreachable: the row waits for the next run. Every call is idempotent by its key,
  * and each transition locks the row, so replicas may run this side by side.
  */
 @ApplicationScoped
@@ -63,13 +68,23 @@ public class ExecutionRecovery {
                         now.minusSeconds(config.holdTimeoutSeconds()))
                         .page(0, config.recovery().batchSize()).list())
                 .onItem().transformToMulti(list -> Multi.createFrom().iterable(list))
-                .filter(e -> !Execution.RUNNING.equals(e.status) || holdOver(e, now))
+                .filter(e -> due(e, now))
                 .onItem().transformToUniAndConcatenate(this::settle)
                 .collect().asList().replaceWithVoid()
                 .onFailure().recoverWithItem(e -> {
                     LOG.warnf("recovery run failed, next run retries: %s", e.toString());
                     return null;
                 });
+    }
+
+    /** RUNNING past its hold; CAPTURE_PENDING once its own capture can no longer be in flight; RELEASE_PENDING. */
+    private boolean due(Execution e, Instant now) {
+        return switch (e.status) {
+            case Execution.RUNNING -> holdOver(e, now);
+            case Execution.CAPTURE_PENDING -> e.createdAt.plusMillis(latency(e))
+                    .plus(config.creditService().timeout()).isBefore(now);
+            default -> true;
+        };
     }
 
     private static boolean holdOver(Execution e, Instant now) {
@@ -104,15 +119,12 @@ public class ExecutionRecovery {
 
     private Uni<Void> release(Execution e) {
         if (e.holdId == null) { // the reservation was not answered: replay it by key to learn (or make) the hold
-            return executions.reserve(e)
-                    .chain(hold -> ledger.release(hold.holdId(), e.id + ":release"))
-                    .replaceWithVoid()
-                    .onFailure(t -> t instanceof ApiException api && api.status() < 500).recoverWithNull()
-                    .chain(() -> executions.fail(e, code(e), 0, latency(e)));
+            return settledByRelease(e).chain(charged -> executions.fail(e, code(e), charged, latency(e)));
         }
         return ledger.release(e.holdId.toString(), e.id + ":release")
                 .chain(r -> executions.fail(e, code(e), 0, latency(e)))
-                .onFailure(t -> resolved(t) && e.credits > 0).recoverWithUni(t -> capturedAfterAll(e));
+                .onFailure(ExecutionRecovery::resolved).recoverWithUni(t -> e.credits > 0 ? capturedAfterAll(e)
+                        : executions.fail(e, code(e), captured(t), latency(e)));
     }
 
     /** The release found the hold resolved: the capture we could not confirm went through, or it expired. */
@@ -131,11 +143,33 @@ public class ExecutionRecovery {
         if (e.reservedCredits == null) { // recorded before reservations were replayable: the hold expires by itself
             return executions.fail(e, "INTERRUPTED", 0, 0);
         }
+        return settledByRelease(e).chain(charged -> executions.fail(e, "INTERRUPTED", charged, 0));
+    }
+
+    /**
+     * Replays the reservation by the execution id (which answers its hold, or makes one) and releases it;
+     * the credits the ledger kept: 0, or what a capture took that the process died before recording.
+     */
+    private Uni<Long> settledByRelease(Execution e) {
         return executions.reserve(e)
                 .chain(hold -> ledger.release(hold.holdId(), e.id + ":release"))
-                .replaceWithVoid()
-                .onFailure(t -> t instanceof ApiException api && api.status() < 500).recoverWithNull()
-                .chain(() -> executions.fail(e, "INTERRUPTED", 0, 0));
+                .replaceWith(0L)
+                .onFailure(t -> t instanceof ApiException api && api.status() < 500)
+                .recoverWithItem(ExecutionRecovery::captured);
+    }
+
+    /** What a refusal says the hold charged: the captured credits of HOLD_NOT_PENDING, otherwise nothing. */
+    private static long captured(Throwable t) {
+        if (t instanceof ApiException api && HoldApi.HOLD_NOT_PENDING.equals(api.code())) {
+            Object credits = api.extensions().get(HoldApi.CAPTURED_CREDITS);
+            if (credits instanceof JsonNode node) {
+                return node.asLong();
+            }
+            if (credits instanceof Number number) {
+                return number.longValue();
+            }
+        }
+        return 0;
     }
 
     /** credit-service says the hold is no longer pending (released, captured under another key, expired). */

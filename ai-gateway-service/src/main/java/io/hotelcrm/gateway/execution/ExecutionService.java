@@ -21,6 +21,7 @@ import io.hotelcrm.gateway.provider.ProviderRateLimitedException;
 import io.hotelcrm.platform.idempotency.RequestHash;
 import io.hotelcrm.platform.outbox.Outbox;
 import io.hotelcrm.platform.persistence.Constraints;
+import io.hotelcrm.platform.persistence.Transient;
 import io.hotelcrm.platform.problem.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -110,8 +111,8 @@ public class ExecutionService {
         if (key == null) {
             return Uni.createFrom().nullItem();
         }
-        return Panache.withSession(() -> Execution.<Execution>find("tenantId = ?1 and idempotencyKey = ?2", tenant, key)
-                .firstResult()).map(found -> {
+        return bounded(Panache.withSession(() -> Execution.<Execution>find("tenantId = ?1 and idempotencyKey = ?2", tenant, key)
+                .firstResult())).map(found -> {
             if (found == null) {
                 return null;
             }
@@ -144,7 +145,7 @@ public class ExecutionService {
         e.reservedCredits = worst.credits();
         e.holdTimeoutSeconds = holdTimeoutSeconds(clean);
         e.createdAt = clock.instant();
-        return Panache.withTransaction(() -> e.persist().replaceWith(e))
+        return bounded(Panache.withTransaction(() -> e.persist().replaceWith(e)))
                 .onFailure(t -> key != null && Constraints.isUniqueViolation(t))
                 .transform(t -> ApiException.conflict("EXECUTION_IN_PROGRESS",
                         "An execution with this Idempotency-Key is already running"));
@@ -214,7 +215,9 @@ public class ExecutionService {
         Cost actual = costs.cost(function, result.units());
         long credits = Math.min(actual.credits(), hold.amount()); // never above what was reserved
         long latency = Duration.between(started, clock.instant()).toMillis();
-        return ledger.capture(hold.holdId(), credits, execution.id + ":capture", latency, description(function, result.model()))
+        return keepForReplay(execution, hold, credits, result, latency)
+                .chain(() -> ledger.capture(hold.holdId(), credits, execution.id + ":capture", latency,
+                        description(function, result.model())))
                 .onFailure(CreditServiceUnavailableException.class).recoverWithUni(e -> {
                     // A result the client can fetch again (by its key) or has already seen (a stream) is owed;
                     // any other is dropped and its hold given back.
@@ -228,6 +231,21 @@ public class ExecutionService {
                 .onFailure(e -> !(e instanceof CreditServiceUnavailableException))
                 .call(e -> fail(execution, e, 0, started)) // refused (e.g. HOLD_EXPIRED): nothing was charged
                 .chain(capture -> complete(execution, result, credits, capture, latency, engineMs));
+    }
+
+    /**
+     * A keyed execution stores its result (CAPTURE_PENDING) before it is charged: if this process dies between
+     * the capture and COMPLETED, the recovery job replays the capture by its key and the key answers the
+     * result the hotel paid for, instead of a failure that a retry would charge again. Unkeyed executions
+     * skip the write; nobody could fetch their result again.
+     */
+    private Uni<Void> keepForReplay(Execution execution, HoldApi.HoldView hold, long credits, EngineResult result,
+                                    long latency) {
+        if (execution.idempotencyKey == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return owe(execution, hold, Execution.CAPTURE_PENDING, credits, result, latency, null)
+                .invoke(() -> execution.status = Execution.CAPTURE_PENDING); // the state the next step locks in
     }
 
     static String description(FunctionType function, String model) {
@@ -248,7 +266,7 @@ public class ExecutionService {
                 new ExecuteResponse.Billing(capture.transactionId(), result.units()));
         metrics.counter("ai.executions", "function", execution.functionType, "outcome", "completed").increment();
         metrics.timer("ai.provider.latency", "provider", execution.provider).record(Duration.ofMillis(latency));
-        return Panache.withTransaction(() -> locked(execution).chain(e -> {
+        return bounded(Panache.withTransaction(() -> locked(execution).chain(e -> {
             if (e == null) {
                 return Uni.createFrom().voidItem();
             }
@@ -264,7 +282,7 @@ public class ExecutionService {
             e.completedAt = clock.instant();
             return outbox.publish(EventType.ExecutionCompleted, e.tenantId, new ExecutionCompleted(e.id.toString(),
                     e.userId, e.functionType, e.provider, e.model, credits, latency, e.promptTokens, e.completionTokens));
-        })).replaceWith(response);
+        }))).replaceWith(response);
     }
 
     /**
@@ -273,7 +291,7 @@ public class ExecutionService {
      */
     private Uni<Void> owe(Execution execution, HoldApi.HoldView hold, String status, long credits, EngineResult result,
                           long latency, String code) {
-        return Panache.withTransaction(() -> locked(execution).invoke(e -> {
+        return bounded(Panache.withTransaction(() -> locked(execution).invoke(e -> {
             if (e == null) {
                 return;
             }
@@ -286,7 +304,7 @@ public class ExecutionService {
             if (Execution.RELEASE_PENDING.equals(status)) {
                 e.idempotencyKey = null;
             }
-        })).replaceWithVoid();
+        }))).replaceWithVoid();
     }
 
     /** Records the failure; nothing was charged, so the key is freed for a retry. */
@@ -296,7 +314,7 @@ public class ExecutionService {
 
     Uni<Void> fail(Execution execution, String code, long charged, long latency) {
         metrics.counter("ai.executions", "function", execution.functionType, "outcome", "failed").increment();
-        return Panache.withTransaction(() -> locked(execution).chain(e -> {
+        return bounded(Panache.withTransaction(() -> locked(execution).chain(e -> {
             if (e == null) {
                 return Uni.createFrom().voidItem();
             }
@@ -308,7 +326,7 @@ public class ExecutionService {
             e.completedAt = clock.instant();
             return outbox.publish(EventType.ExecutionFailed, e.tenantId, new ExecutionFailed(e.id.toString(), e.userId,
                     e.functionType, code, charged, latency));
-        })).replaceWithVoid();
+        }))).replaceWithVoid();
     }
 
     /**
@@ -318,6 +336,11 @@ public class ExecutionService {
     private static Uni<Execution> locked(Execution execution) {
         return Execution.<Execution>findById(execution.id, LockModeType.PESSIMISTIC_WRITE)
                 .map(e -> e != null && e.status.equals(execution.status) ? e : null);
+    }
+
+    /** A database step bounded like every dependency: a stalled PostgreSQL is a 503, not a hang. */
+    private <T> Uni<T> bounded(Uni<T> step) {
+        return Transient.bounded(step, config.databaseTimeout());
     }
 
     private static String code(Throwable cause) {

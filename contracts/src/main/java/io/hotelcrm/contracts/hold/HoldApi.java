@@ -28,6 +28,9 @@ public final class HoldApi {
     /** 402 INSUFFICIENT_CREDITS carries these members beside the problem's own. */
     public static final String REQUIRED = "required";
     public static final String AVAILABLE = "available";
+    /** 409 HOLD_NOT_PENDING carries the hold's status, and for a captured hold the credits it charged. */
+    public static final String HOLD_STATUS = "holdStatus";
+    public static final String CAPTURED_CREDITS = "capturedCredits";
 
     private HoldApi() {
     }

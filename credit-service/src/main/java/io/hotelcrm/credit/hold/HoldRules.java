@@ -167,8 +167,13 @@ public class HoldRules {
         return new ReleaseView(hold.id.toString(), hold.status.name(), hold.amount, hold.resolveAvailableAfter);
     }
 
+    /**
+     * Says what became of the hold, and what a captured one charged: a caller that lost track of its own
+     * capture (a gateway that died before recording it) learns what the ledger kept.
+     */
     private static ApiException notPending(CreditHold hold) {
-        return ApiException.conflict(HoldApi.HOLD_NOT_PENDING, "Hold " + hold.id + " is already " + hold.status)
-                .with("holdStatus", hold.status.name());
+        ApiException conflict = ApiException.conflict(HoldApi.HOLD_NOT_PENDING,
+                "Hold " + hold.id + " is already " + hold.status).with(HoldApi.HOLD_STATUS, hold.status.name());
+        return hold.status == HoldStatus.CAPTURED ? conflict.with(HoldApi.CAPTURED_CREDITS, hold.capturedAmount) : conflict;
     }
 }

@@ -1,9 +1,11 @@
 package io.hotelcrm.platform.persistence;
 
 import io.hotelcrm.platform.problem.ApiException;
+import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
+import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -41,6 +43,15 @@ public final class Transient {
             }
         }
         return false;
+    }
+
+    /**
+     * The step, or DATABASE_UNAVAILABLE once it has taken longer than the limit: a stalled PostgreSQL (a
+     * hung connection answers nothing and the reactive client has no statement timeout) costs the caller a
+     * bounded wait, not a hang.
+     */
+    public static <T> Uni<T> bounded(Uni<T> step, Duration limit) {
+        return step.ifNoItem().after(limit).failWith(() -> unavailable("The database"));
     }
 
     /** The 503 a caller gets for a transient database failure. */

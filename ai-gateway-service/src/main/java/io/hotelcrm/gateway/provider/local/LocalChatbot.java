@@ -2,13 +2,16 @@ package io.hotelcrm.gateway.provider.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hotelcrm.contracts.FunctionType;
+import io.hotelcrm.gateway.config.GatewayConfig;
 import io.hotelcrm.gateway.faq.FaqEntry;
 import io.hotelcrm.gateway.faq.FaqSearch;
 import io.hotelcrm.gateway.provider.EngineRequest;
 import io.hotelcrm.gateway.provider.EngineResult;
+import io.hotelcrm.platform.persistence.Transient;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -23,16 +26,20 @@ public class LocalChatbot extends LocalEngine {
 
     private final ObjectMapper json;
     private final FaqSearch search;
+    private final Duration databaseTimeout;
 
-    public LocalChatbot(ObjectMapper json, FaqSearch search) {
+    public LocalChatbot(ObjectMapper json, FaqSearch search, GatewayConfig config) {
         super(FunctionType.CHATBOT);
         this.json = json;
         this.search = search;
+        this.databaseTimeout = config.databaseTimeout();
     }
 
     @Override
     public Uni<EngineResult> run(EngineRequest request) {
-        return Panache.withSession(() -> FaqEntry.knowledgeOf(request.tenantId())).map(entries -> {
+        Uni<List<FaqEntry>> knowledge = Transient.bounded(
+                Panache.withSession(() -> FaqEntry.knowledgeOf(request.tenantId())), databaseTimeout);
+        return knowledge.map(entries -> {
             List<FaqSearch.Match> ranked = search.rank(request.input(), entries);
             boolean found = !ranked.isEmpty() && ranked.get(0).score() >= FaqSearch.MIN_SIMILARITY;
             String output = found ? ranked.get(0).entry().answer : NOT_FOUND;
