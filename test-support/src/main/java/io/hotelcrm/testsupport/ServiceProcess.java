@@ -36,19 +36,32 @@ public final class ServiceProcess {
      * environment, logging to {@code target/system-logs/<name>.log}.
      */
     public static ServiceProcess start(String name, Map<String, String> env) throws IOException {
+        return start(name, env, freePort(), false);
+    }
+
+    /**
+     * Starts the jar on a given port, appending to its log: what a test that kills a service and restarts it
+     * needs, because its peers keep the old URL and the log of the first life must survive the second.
+     */
+    public static ServiceProcess startOnPort(String name, Map<String, String> env, int port) throws IOException {
+        return start(name, env, port, true);
+    }
+
+    private static ServiceProcess start(String name, Map<String, String> env, int port, boolean appendLog)
+            throws IOException {
         Path root = LocalBroker.repositoryRoot();
         Path jar = root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (mvn verify does)");
         }
-        int port = freePort();
         Path logs = Path.of("target/system-logs");
         Files.createDirectories(logs);
         Path log = logs.resolve(name + ".log");
         ProcessBuilder builder = new ProcessBuilder("java", "-Xmx256m", "-jar", jar.toString())
                 .directory(root.resolve(name).toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+                .redirectOutput(appendLog ? ProcessBuilder.Redirect.appendTo(log.toFile())
+                        : ProcessBuilder.Redirect.to(log.toFile()));
         Map<String, String> environment = new HashMap<>(env);
         environment.put("HTTP_PORT", String.valueOf(port));
         environment.put("LOG_JSON", "true");
@@ -94,7 +107,26 @@ public final class ServiceProcess {
         }
     }
 
-    private static int freePort() throws IOException {
+    /** Kills the process with SIGKILL, as the OOM killer or a node failure would: no shutdown hook runs. */
+    public void kill() throws InterruptedException {
+        process.toHandle().destroyForcibly(); // SIGKILL on Linux
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** A port no one listens on now, for a process the test will start (and restart) on it. */
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
