@@ -37,10 +37,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class FaqResource {
 
     private final FaqService faq;
+    private final FaqKnowledge knowledge;
     private final Caller caller;
 
-    public FaqResource(FaqService faq, Caller caller) {
+    public FaqResource(FaqService faq, FaqKnowledge knowledge, Caller caller) {
         this.faq = faq;
+        this.knowledge = knowledge;
         this.caller = caller;
     }
 
@@ -72,7 +74,7 @@ public class FaqResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> add(@Valid @NotNull FaqViews.FaqInput input,
                              @HeaderParam("Idempotency-Key") String idempotencyKey) {
-        return faq.addEntry(caller.tenantId(), input, idempotencyKey).map(saved -> Response
+        return faq.addEntry(caller.tenantId(), input, idempotencyKey).invoke(this::changed).map(saved -> Response
                 .created(URI.create("/api/v1/ai/faq/" + saved.entry().id())).entity(saved.entry()).build());
     }
 
@@ -82,7 +84,7 @@ public class FaqResource {
     @APIResponse(responseCode = "409", description = "DEFAULT_FAQ_READ_ONLY: defaults are shared; override instead",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<FaqViews.FaqView> update(@PathParam("id") String id, @Valid @NotNull FaqViews.FaqInput input) {
-        return faq.updateEntry(caller.tenantId(), id, input);
+        return faq.updateEntry(caller.tenantId(), id, input).invoke(this::changed);
     }
 
     @DELETE
@@ -91,6 +93,11 @@ public class FaqResource {
             description = "A default the entry overrode is part of the tenant's FAQ again.")
     @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Void> delete(@PathParam("id") String id) {
-        return faq.deleteEntry(caller.tenantId(), id);
+        return faq.deleteEntry(caller.tenantId(), id).invoke(this::changed);
+    }
+
+    /** Here, once the service's transaction has committed: the chatbot then reads the new FAQ. */
+    private void changed() {
+        knowledge.changed(caller.tenantId());
     }
 }

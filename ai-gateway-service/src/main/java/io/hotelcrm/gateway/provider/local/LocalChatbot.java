@@ -2,16 +2,12 @@ package io.hotelcrm.gateway.provider.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hotelcrm.contracts.FunctionType;
-import io.hotelcrm.gateway.config.GatewayConfig;
-import io.hotelcrm.gateway.faq.FaqEntry;
+import io.hotelcrm.gateway.faq.FaqKnowledge;
 import io.hotelcrm.gateway.faq.FaqSearch;
 import io.hotelcrm.gateway.provider.EngineRequest;
 import io.hotelcrm.gateway.provider.EngineResult;
-import io.hotelcrm.platform.persistence.Transient;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -26,20 +22,18 @@ public class LocalChatbot extends LocalEngine {
 
     private final ObjectMapper json;
     private final FaqSearch search;
-    private final Duration databaseTimeout;
+    private final FaqKnowledge knowledge;
 
-    public LocalChatbot(ObjectMapper json, FaqSearch search, GatewayConfig config) {
+    public LocalChatbot(ObjectMapper json, FaqSearch search, FaqKnowledge knowledge) {
         super(FunctionType.CHATBOT);
         this.json = json;
         this.search = search;
-        this.databaseTimeout = config.databaseTimeout();
+        this.knowledge = knowledge;
     }
 
     @Override
     public Uni<EngineResult> run(EngineRequest request) {
-        Uni<List<FaqEntry>> knowledge = Transient.bounded(
-                Panache.withSession(() -> FaqEntry.knowledgeOf(request.tenantId())), databaseTimeout);
-        return knowledge.map(entries -> {
+        return knowledge.of(request.tenantId()).map(entries -> {
             List<FaqSearch.Match> ranked = search.rank(request.input(), entries);
             boolean found = !ranked.isEmpty() && ranked.get(0).score() >= FaqSearch.MIN_SIMILARITY;
             String output = found ? ranked.get(0).entry().answer : NOT_FOUND;
