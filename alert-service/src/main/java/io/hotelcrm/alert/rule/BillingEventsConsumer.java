@@ -15,8 +15,10 @@ public class BillingEventsConsumer {
 
     private final Inbox inbox;
     private final PaymentRule payments;
+    private final AutoPurchaseRule autoPurchase;
 
-    public BillingEventsConsumer(Inbox inbox, PaymentRule payments) {
+    public BillingEventsConsumer(Inbox inbox, PaymentRule payments, AutoPurchaseRule autoPurchase) {
+        this.autoPurchase = autoPurchase;
         this.inbox = inbox;
         this.payments = payments;
     }
@@ -27,6 +29,9 @@ public class BillingEventsConsumer {
     }
 
     private Uni<Void> apply(EventEnvelope event) {
+        if (EventType.PaymentActionRequired.name().equals(event.type())) {
+            return autoPurchase.actionRequired(event);
+        }
         return EventType.PaymentFailed.name().equals(event.type())
                 ? payments.paymentFailed(event)
                 : Uni.createFrom().voidItem(); // successes are announced by credit-service's CreditsGranted

@@ -17,8 +17,11 @@ public class CreditEventsConsumer {
     private final CreditNotices notices;
     private final LowBalanceRule lowBalance;
     private final UsageSpikeRule usageSpike;
+    private final AutoPurchaseRule autoPurchase;
 
-    public CreditEventsConsumer(Inbox inbox, CreditNotices notices, LowBalanceRule lowBalance, UsageSpikeRule usageSpike) {
+    public CreditEventsConsumer(Inbox inbox, CreditNotices notices, LowBalanceRule lowBalance, UsageSpikeRule usageSpike,
+                                AutoPurchaseRule autoPurchase) {
+        this.autoPurchase = autoPurchase;
         this.inbox = inbox;
         this.notices = notices;
         this.lowBalance = lowBalance;
@@ -36,6 +39,7 @@ public class CreditEventsConsumer {
             case MonthlyResetCompleted -> notices.monthlyReset(event);
             case BalanceLow -> lowBalance.balanceLow(event);
             case UsageRecorded -> usageSpike.usageRecorded(event);
+            case AutoPurchaseSuspended -> autoPurchase.suspended(event);
             default -> Uni.createFrom().voidItem(); // CreditsExpired, AutoPurchaseRequested: nothing to tell
         };
     }
