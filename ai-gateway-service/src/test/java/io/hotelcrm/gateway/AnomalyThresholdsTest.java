@@ -106,6 +106,8 @@ class AnomalyThresholdsTest {
             assertThat(available(tenant)).isEqualTo(balanceBefore).isEqualTo(500 - 2 * (BASELINE_HOURS + blockAbove + 1));
             given().auth().oauth2(TestJwt.staff(tenant)).get(CreditServiceResource.url + "/api/v1/credits/balance")
                     .then().body("balance.heldCredits", equalTo(0));
+            // The blocked request counts as an attempt this hour but not as an execution of later baselines.
+            assertThat(activityThisHour(tenant, now)).containsExactly((long) blockAbove + 2, (long) blockAbove + 1);
 
             // Stored: every score above logAbove, LOGGED up to blockAbove, BLOCKED above.
             List<Object[]> stored = securityEvents(tenant);
@@ -159,6 +161,19 @@ class AnomalyThresholdsTest {
                 }
             }
             return rows;
+        }
+    }
+
+    /** attempts and executions of the tenant's chatbot user in the hour of {@code at}. */
+    private List<Long> activityThisHour(String tenant, Instant at) throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "select attempts, executions from anomaly_activity where tenant_id = ? and hour_start = ?")) {
+            s.setString(1, tenant);
+            s.setTimestamp(2, java.sql.Timestamp.from(at.truncatedTo(ChronoUnit.HOURS)));
+            try (ResultSet r = s.executeQuery()) {
+                assertThat(r.next()).isTrue();
+                return List.of(r.getLong(1), r.getLong(2));
+            }
         }
     }
 

@@ -37,26 +37,34 @@ public class AnomalyActivity {
         this.databaseTimeout = config.databaseTimeout();
     }
 
-    /** Counts one request; returns the user's requests in this hour over all functions, this one included. */
-    public Uni<Long> countRequest(String tenant, String user, String function, Instant hourStart) {
+    /**
+     * Counts one request, and counts it as let through (an execution with its volume) in the same statement:
+     * nearly every request is, and one round trip per request is what scoring may cost. A request that is
+     * then blocked is taken back out by {@link #withdrawExecution}. Returns the user's requests in this hour
+     * over all functions, this one included.
+     */
+    public Uni<Long> countRequest(String tenant, String user, String function, Instant hourStart, long volume) {
         return pool.preparedQuery("""
                         with up as (
-                            insert into anomaly_activity (tenant_id, user_id, function_type, hour_start, attempts)
-                            values ($1, $2, $3, $4, 1)
+                            insert into anomaly_activity
+                                (tenant_id, user_id, function_type, hour_start, attempts, executions, volume_sum)
+                            values ($1, $2, $3, $4, 1, 1, $5)
                             on conflict (tenant_id, user_id, function_type, hour_start)
-                            do update set attempts = anomaly_activity.attempts + 1
+                            do update set attempts = anomaly_activity.attempts + 1,
+                                executions = anomaly_activity.executions + 1,
+                                volume_sum = anomaly_activity.volume_sum + $5
                             returning attempts)
                         select ((select attempts from up) + coalesce((select sum(attempts) from anomaly_activity
                             where tenant_id = $1 and user_id = $2 and hour_start = $4 and function_type <> $3), 0))::bigint""")
-                .execute(Tuple.of(tenant, user, function, utc(hourStart)))
+                .execute(Tuple.of(tenant, user, function, utc(hourStart), volume))
                 .map(rows -> rows.iterator().next().getLong(0))
                 .plug(this::bounded);
     }
 
-    /** Adds a request that was let through to the baseline of later hours. */
-    public Uni<Void> recordExecution(String tenant, String user, String function, Instant hourStart, long volume) {
+    /** A blocked request was not let through: it stays an attempt, not part of later hours' baseline. */
+    public Uni<Void> withdrawExecution(String tenant, String user, String function, Instant hourStart, long volume) {
         return pool.preparedQuery("""
-                        update anomaly_activity set executions = executions + 1, volume_sum = volume_sum + $5
+                        update anomaly_activity set executions = executions - 1, volume_sum = volume_sum - $5
                         where tenant_id = $1 and user_id = $2 and function_type = $3 and hour_start = $4""")
                 .execute(Tuple.of(tenant, user, function, utc(hourStart), volume))
                 .replaceWithVoid()

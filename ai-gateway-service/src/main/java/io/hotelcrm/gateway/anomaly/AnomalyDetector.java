@@ -9,6 +9,7 @@ import io.hotelcrm.contracts.gateway.SecurityEventRaised;
 import io.hotelcrm.gateway.config.GatewayConfig;
 import io.hotelcrm.gateway.provider.EngineRequest;
 import io.hotelcrm.platform.outbox.Outbox;
+import io.hotelcrm.platform.persistence.Transient;
 import io.hotelcrm.platform.problem.ApiException;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,6 +18,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -38,6 +40,7 @@ public class AnomalyDetector {
 
     private final AnomalyActivity activity;
     private final AnomalyConfig config;
+    private final Duration databaseTimeout;
     private final Outbox outbox;
     private final ObjectMapper json;
     private final Clock clock;
@@ -47,6 +50,7 @@ public class AnomalyDetector {
                            Clock clock, MeterRegistry metrics) {
         this.activity = activity;
         this.config = config.anomaly();
+        this.databaseTimeout = config.databaseTimeout();
         this.outbox = outbox;
         this.json = json;
         this.clock = clock;
@@ -64,7 +68,7 @@ public class AnomalyDetector {
         String who = user == null ? "" : user;
         long volume = volumeOf(request);
         int hourOfDay = now.atZone(config.zone()).getHour();
-        return activity.countRequest(tenant, who, request.function().name(), hourStart)
+        return activity.countRequest(tenant, who, request.function().name(), hourStart, volume)
                 .chain(n -> activity.baseline(tenant, hourStart).map(b -> {
                     AnomalyScorer.Signals signals = new AnomalyScorer.Signals(n, volume, function, hourOfDay);
                     return new Assessed(signals, b, AnomalyScorer.score(signals, b, config));
@@ -75,14 +79,14 @@ public class AnomalyDetector {
                     if (score > config.blockAbove()) {
                         metrics.counter("ai.executions", "function", request.function().name(), "outcome", "blocked")
                                 .increment();
-                        return raise(tenant, user, request.function(), a, SecurityEvent.BLOCKED)
+                        return activity.withdrawExecution(tenant, who, request.function().name(), hourStart, volume)
+                                .chain(() -> raise(tenant, user, request.function(), a, SecurityEvent.BLOCKED))
                                 .chain(() -> Uni.createFrom().failure(blocked(score)));
                     }
                     Uni<Void> logged = score > config.logAbove()
                             ? raise(tenant, user, request.function(), a, SecurityEvent.LOGGED)
                             : Uni.createFrom().voidItem();
-                    return logged.chain(() -> activity.recordExecution(tenant, who, request.function().name(),
-                            hourStart, volume)).replaceWith(a.score());
+                    return logged.replaceWith(a.score());
                 });
     }
 
@@ -113,8 +117,9 @@ public class AnomalyDetector {
         e.createdAt = clock.instant();
         metrics.counter("ai.security.events", "kind", KIND, "action", action).increment();
         LOG.warnf("anomaly score %d for user %s (%s): %s %s", e.score, user, function, action, details);
-        return Panache.withTransaction(() -> e.persist().chain(() -> outbox.publish(EventType.SecurityEventRaised,
-                tenant, new SecurityEventRaised(user, KIND, e.score, action, details)))).replaceWithVoid();
+        return Transient.bounded(Panache.withTransaction(() -> e.persist().chain(() -> outbox.publish(
+                EventType.SecurityEventRaised, tenant, new SecurityEventRaised(user, KIND, e.score, action, details))))
+                .replaceWithVoid(), databaseTimeout);
     }
 
     private ApiException blocked(int score) {

@@ -51,6 +51,7 @@ public class ExecutionService {
     private final EngineRouter engines;
     private final CostPolicy costs;
     private final CreditLedger ledger;
+    private final ExecutionStore store;
     private final Outbox outbox;
     private final GatewayConfig config;
     private final ObjectMapper json;
@@ -59,14 +60,15 @@ public class ExecutionService {
 
     public ExecutionService(InputSanitizer sanitizer, RateLimiter limiter, AnomalyDetector anomaly, EngineRouter engines,
                             CostPolicy costs,
-                            CreditLedger ledger, Outbox outbox, GatewayConfig config, ObjectMapper json, Clock clock,
-                            MeterRegistry metrics) {
+                            CreditLedger ledger, ExecutionStore store, Outbox outbox, GatewayConfig config,
+                            ObjectMapper json, Clock clock, MeterRegistry metrics) {
         this.sanitizer = sanitizer;
         this.limiter = limiter;
         this.anomaly = anomaly;
         this.engines = engines;
         this.costs = costs;
         this.ledger = ledger;
+        this.store = store;
         this.outbox = outbox;
         this.config = config;
         this.json = json;
@@ -145,7 +147,7 @@ public class ExecutionService {
         e.reservedCredits = worst.credits();
         e.holdTimeoutSeconds = holdTimeoutSeconds(clean);
         e.createdAt = clock.instant();
-        return bounded(Panache.withTransaction(() -> e.persist().replaceWith(e)))
+        return store.insertRunning(e).replaceWith(e)
                 .onFailure(t -> key != null && Constraints.isUniqueViolation(t))
                 .transform(t -> ApiException.conflict("EXECUTION_IN_PROGRESS",
                         "An execution with this Idempotency-Key is already running"));
@@ -266,23 +268,13 @@ public class ExecutionService {
                 new ExecuteResponse.Billing(capture.transactionId(), result.units()));
         metrics.counter("ai.executions", "function", execution.functionType, "outcome", "completed").increment();
         metrics.timer("ai.provider.latency", "provider", execution.provider).record(Duration.ofMillis(latency));
-        return bounded(Panache.withTransaction(() -> locked(execution).chain(e -> {
-            if (e == null) {
-                return Uni.createFrom().voidItem();
-            }
-            e.status = Execution.COMPLETED;
-            e.model = result.model();
-            e.promptTokens = result.promptTokens();
-            e.completionTokens = result.completionTokens();
-            e.credits = credits;
-            e.holdId = UUID.fromString(capture.holdId());
-            e.transactionId = UUID.fromString(capture.transactionId());
-            e.latencyMs = latency;
-            e.response = write(response);
-            e.completedAt = clock.instant();
-            return outbox.publish(EventType.ExecutionCompleted, e.tenantId, new ExecutionCompleted(e.id.toString(),
-                    e.userId, e.functionType, e.provider, e.model, credits, latency, e.promptTokens, e.completionTokens));
-        }))).replaceWith(response);
+        ExecutionStore.Completed done = new ExecutionStore.Completed(execution.id, execution.tenantId, result.model(),
+                result.promptTokens(), result.completionTokens(), credits, UUID.fromString(capture.holdId()),
+                UUID.fromString(capture.transactionId()), latency, write(response), clock.instant());
+        return store.complete(done, execution.status, new ExecutionCompleted(execution.id.toString(),
+                        execution.userId, execution.functionType, execution.provider, result.model(), credits, latency,
+                        result.promptTokens(), result.completionTokens()))
+                .replaceWith(response);
     }
 
     /**
