@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
@@ -20,7 +21,8 @@ public final class Transient {
 
     public static boolean isTransient(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof ClosedConnectionException
+            // SocketException: a connection reset while the server shuts down (the fault suite's seed 1)
+            if (t instanceof ConnectException || t instanceof SocketException || t instanceof ClosedConnectionException
                     || t instanceof TimeoutException) {
                 return true;
             }
