@@ -10,7 +10,7 @@ import java.util.Map;
  * The environment a packaged service needs to run against the test stack: its test database, a broker, the
  * test identity provider's public key, and the gateway's own test key pair for service tokens.
  */
-final class ServiceEnv {
+public final class ServiceEnv {
 
     private static final Map<String, String> DATABASES = Map.of(
             "credit-service", "credit", "ai-gateway-service", "gateway",
@@ -19,8 +19,13 @@ final class ServiceEnv {
     private ServiceEnv() {
     }
 
+    /** The service's database (and its role) on a server of its own; the shared server has {@code <name>_test}. */
+    public static String database(String service) {
+        return DATABASES.get(service);
+    }
+
     /** A mutable map, so a test can add what only it needs. */
-    static Map<String, String> of(String service, LocalBroker kafka, Path publicKey) {
+    public static Map<String, String> of(String service, LocalBroker kafka, Path publicKey) {
         String db = DATABASES.get(service);
         Map<String, String> env = new LinkedHashMap<>();
         env.put("DB_NAME", db + "_test");

@@ -35,8 +35,8 @@ import org.jboss.logging.Logger;
  *       recorded with the credits the ledger kept, so the execution and the ledger agree.</li>
  * </ul>
  * A CAPTURE_PENDING row whose request may still be capturing (it was stored less than one credit-service
- * timeout ago) is left to that request. credit-service still unreachable: the row waits for the next run. Every call is idempotent by its key,
- * and each transition locks the row, so replicas may run this side by side.
+ * timeout ago) is left to that request. credit-service still unreachable: the row waits for the next run.
+ * Every call is idempotent by its key, and each transition locks the row, so replicas may run this side by side.
  */
 @ApplicationScoped
 public class ExecutionRecovery {
@@ -161,12 +161,9 @@ public class ExecutionRecovery {
     /** What a refusal says the hold charged: the captured credits of HOLD_NOT_PENDING, otherwise nothing. */
     private static long captured(Throwable t) {
         if (t instanceof ApiException api && HoldApi.HOLD_NOT_PENDING.equals(api.code())) {
-            Object credits = api.extensions().get(HoldApi.CAPTURED_CREDITS);
-            if (credits instanceof JsonNode node) {
-                return node.asLong();
-            }
-            if (credits instanceof Number number) {
-                return number.longValue();
+            // CreditLedger relays credit-service's problem members as JSON
+            if (api.extensions().get(HoldApi.CAPTURED_CREDITS) instanceof JsonNode credits) {
+                return credits.asLong();
             }
         }
         return 0;

@@ -39,8 +39,7 @@ class ExecutionStore {
                     completed_at = $11
                 where id = $1 and status = $2
                 returning id)
-            insert into outbox_event (id, topic, kafka_key, type, payload, created_at)
-            select $12, $13, $14, $15, $16, $17 from done""";
+            """ + Outbox.insertSelect(12, "done");
 
     private final Pool pool;
     private final Clock clock;

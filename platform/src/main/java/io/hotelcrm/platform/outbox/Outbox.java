@@ -21,9 +21,20 @@ public class Outbox {
         this.clock = clock;
     }
 
+    private static final String INSERT_INTO = "insert into outbox_event (id, topic, kafka_key, type, payload, created_at) ";
+
     /** The statement that writes an outbox row, for a service that writes its own SQL (parameters: {@link #row}). */
-    public static final String INSERT_SQL =
-            "insert into outbox_event (id, topic, kafka_key, type, payload, created_at) values ($1, $2, $3, $4, $5, $6)";
+    public static final String INSERT_SQL = INSERT_INTO + "values ($1, $2, $3, $4, $5, $6)";
+
+    /**
+     * The outbox row as the tail of one statement: written once per row of {@code from} (a CTE of the caller's
+     * statement), so none when the state change it announces did not happen. Parameters {@code $first} …
+     * {@code $first+5} are {@link #row}'s values.
+     */
+    public static String insertSelect(int first, String from) {
+        return INSERT_INTO + "select " + java.util.stream.IntStream.range(first, first + 6).mapToObj(i -> "$" + i)
+                .collect(java.util.stream.Collectors.joining(", ")) + " from " + from;
+    }
 
     /** The parameters of {@link #INSERT_SQL} for an envelope; the caller runs it in its own transaction. */
     public static io.vertx.mutiny.sqlclient.Tuple row(EventEnvelope envelope) {

@@ -1,6 +1,7 @@
 package io.hotelcrm.system.fault;
 
 import io.hotelcrm.stripestub.StripeStub;
+import io.hotelcrm.system.ServiceEnv;
 import io.hotelcrm.testsupport.LocalBroker;
 import io.hotelcrm.testsupport.ServiceProcess;
 import io.hotelcrm.testsupport.TestJwt;
@@ -20,8 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 final class FaultStack implements AutoCloseable {
 
     static final List<String> SERVICES = List.of("credit-service", "ai-gateway-service", "billing-service", "alert-service");
-    static final Map<String, String> DATABASES = Map.of("credit-service", "credit", "ai-gateway-service", "gateway",
-            "billing-service", "billing", "alert-service", "alert");
     /** Ports of the suite's own servers: none of 5432, 6379, 9092, 19092-19099 that the machine and other tests use. */
     static final int PG_PORT = 15544;
     static final int REDIS_PORT = 16391;
@@ -49,7 +48,7 @@ final class FaultStack implements AutoCloseable {
     static FaultStack start() throws Exception {
         Path dir = Path.of("target/fault-suite").toAbsolutePath();
         Files.createDirectories(dir);
-        LocalPostgres pg = LocalPostgres.create(dir.resolve("pg"), PG_PORT, List.copyOf(DATABASES.values()));
+        LocalPostgres pg = LocalPostgres.create(dir.resolve("pg"), PG_PORT, SERVICES.stream().map(ServiceEnv::database).toList());
         LocalRedis redis = new LocalRedis(dir.resolve("redis"), REDIS_PORT);
         redis.start();
         LocalBroker kafka = LocalBroker.start("fault", KAFKA_PORT);
@@ -129,20 +128,11 @@ final class FaultStack implements AutoCloseable {
     }
 
     private Map<String, String> env(String service) {
-        String db = DATABASES.get(service);
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("DB_HOST", "127.0.0.1");
+        Map<String, String> env = ServiceEnv.of(service, kafka, publicKey);
+        env.put("DB_HOST", "127.0.0.1"); // the suite's own cluster, whose databases have no _test suffix
         env.put("DB_PORT", String.valueOf(postgres.port));
-        env.put("DB_NAME", db);
-        env.put("DB_USER", db);
-        env.put("DB_PASSWORD", db);
+        env.put("DB_NAME", ServiceEnv.database(service));
         env.put("REDIS_URL", redis.url());
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put("JWT_PUBLIC_KEY_LOCATION", publicKey.toString());
-        env.put("JWT_ISSUER", TestJwt.ISSUER);
-        Path keys = TestJwt.writeGatewayKeys(publicKey.getParent());
-        env.put("JWT_SIGNING_KEY_LOCATION", keys.resolve("gateway-private.pem").toString());
-        env.put("SERVICE_JWT_PUBLIC_KEY_LOCATIONS", keys.resolve("gateway-public.pem").toString());
         // C1 only and one GC thread: a restart is what the faults measure, and on a 2-core machine shared with
         // Kafka, PostgreSQL and three other services the full JIT made each one take 35-50 s.
         env.put("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
