@@ -36,8 +36,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The contract between the services and the Helm chart's monitoring: the probe paths the Deployments use
  * answer, and every metric named in the Grafana dashboards and the PrometheusRule is one that a running
  * service exports on {@code /q/metrics}. Counters that appear on first use are triggered through the real
- * APIs (a ledger round trip, a timed-out hold, a refused reservation, an expired grant, AI executions and a
- * rate-limit rejection) before the comparison.
+ * APIs (a ledger round trip, a timed-out hold, a refused reservation, an expired grant, AI executions and
+ * rate-limit rejections of the gateway and of the platform) before the comparison.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MetricsContractIT {
@@ -69,6 +69,9 @@ class MetricsContractIT {
             if (name.equals("ai-gateway-service")) {
                 // One chatbot execution an hour per user, so the second one meets the rate limiter
                 env.put("GATEWAY_LIMITS_HOURLY_CHATBOT", "1");
+            }
+            if (name.equals("credit-service")) {
+                env.put("API_LIMIT_ANALYTICS", "1"); // the second analytics read meets the platform's API limit
             }
             if (name.equals("billing-service")) {
                 env.put("STRIPE_WEBHOOK_SECRET", "whsec_TEST_ONLY_metrics_contract"); // test-only, never a real secret
@@ -162,6 +165,14 @@ class MetricsContractIT {
         // Account opened with its monthly grant (credits_granted_total), CreditsAdded consumed by alert-service
         given().baseUri(credit.baseUrl()).auth().oauth2(TestJwt.staff(tenant)).get("/api/v1/credits/balance")
                 .then().statusCode(200);
+        // the platform's API limit (api_rate_limit_rejections_total): one analytics read a minute here, so of three
+        // reads (at most one minute boundary between them) two share a minute and the later one is refused
+        List<Integer> analytics = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            analytics.add(given().baseUri(credit.baseUrl()).auth().oauth2(TestJwt.staff(tenant))
+                    .get("/api/v1/credits/analytics").statusCode());
+        }
+        assertThat(analytics).contains(200, 429).containsOnly(200, 429);
         // reserved, captured and released
         String hold = reserve(credit, tenant, 10, "capture-" + tenant, null);
         given().baseUri(credit.baseUrl()).auth().oauth2(TestJwt.service()).contentType(ContentType.JSON)

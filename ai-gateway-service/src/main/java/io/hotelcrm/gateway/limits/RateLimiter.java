@@ -71,10 +71,20 @@ public class RateLimiter {
         return redis.execute("EVAL", COUNT, "2", tenantKey, userKey, String.valueOf(minute.length().toMillis() * 2),
                         String.valueOf(hour.length().toMillis() * 2), String.valueOf(perMinute))
                 .invoke(counts -> {
-                    if (counts.get(0).toLong() > perMinute) {
+                    long inMinute = counts.get(0).toLong();
+                    if (inMinute > perMinute) {
+                        if (inMinute == perMinute + 1) { // once per tenant and minute: who it was
+                            LOG.infof("Tenant %s reached its execution limit of %d a minute", tenant, perMinute);
+                        }
                         throw exceeded("tenant", function, minute.secondsLeft(nowMs));
                     }
-                    if (counts.get(1).toLong() > config.limits().hourly(function)) {
+                    long inHour = counts.get(1).toLong();
+                    long hourly = config.limits().hourly(function);
+                    if (inHour > hourly) {
+                        if (inHour == hourly + 1) {
+                            LOG.infof("Tenant %s reached its execution limit of %d %s an hour for user %s", tenant,
+                                    hourly, function.name(), user);
+                        }
                         throw exceeded("user", function, hour.secondsLeft(nowMs));
                     }
                 })

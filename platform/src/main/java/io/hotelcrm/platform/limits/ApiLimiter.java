@@ -94,8 +94,14 @@ public class ApiLimiter {
                         return;
                     }
                     for (int i = 0; i < matching.size(); i++) {
-                        if (counts.get(i).toLong() > matching.get(i).perMinute()) {
-                            throw exceeded(matching.get(i), minute.secondsLeft(nowMs));
+                        Group group = matching.get(i);
+                        long count = counts.get(i).toLong();
+                        if (count > group.perMinute()) {
+                            if (count == group.perMinute() + 1L) { // once per tenant, limit and minute: who it was
+                                LOG.infof("Tenant %s reached its %s API limit of %d a minute", tenant, group.name(),
+                                        group.perMinute());
+                            }
+                            throw exceeded(group, minute.secondsLeft(nowMs));
                         }
                     }
                 })
