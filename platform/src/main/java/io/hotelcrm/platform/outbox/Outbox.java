@@ -15,13 +15,13 @@ import java.time.Clock;
 @ApplicationScoped
 public class Outbox {
 
+    private static final String INSERT_INTO = "insert into outbox_event (id, topic, kafka_key, type, payload, created_at) ";
+
     private final Clock clock;
 
     public Outbox(Clock clock) {
         this.clock = clock;
     }
-
-    private static final String INSERT_INTO = "insert into outbox_event (id, topic, kafka_key, type, payload, created_at) ";
 
     /** The statement that writes an outbox row, for a service that writes its own SQL (parameters: {@link #row}). */
     public static final String INSERT_SQL = INSERT_INTO + "values ($1, $2, $3, $4, $5, $6)";
@@ -32,8 +32,8 @@ public class Outbox {
      * {@code $first+5} are {@link #row}'s values.
      */
     public static String insertSelect(int first, String from) {
-        return INSERT_INTO + "select " + java.util.stream.IntStream.range(first, first + 6).mapToObj(i -> "$" + i)
-                .collect(java.util.stream.Collectors.joining(", ")) + " from " + from;
+        return INSERT_INTO + String.format("select $%d, $%d, $%d, $%d, $%d, $%d from %s",
+                first, first + 1, first + 2, first + 3, first + 4, first + 5, from);
     }
 
     /** The parameters of {@link #INSERT_SQL} for an envelope; the caller runs it in its own transaction. */
