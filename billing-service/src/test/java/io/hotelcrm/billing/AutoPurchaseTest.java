@@ -66,6 +66,19 @@ class AutoPurchaseTest {
                 new AutoPurchaseRequested(UUID.randomUUID().toString(), requestId, packageId, credits, 50, 48));
     }
 
+    /** A request as credit-service sends it now: mode, quantity, price bound and attempt. */
+    private EventEnvelope request(String tenant, String requestId, String packageId, long credits, String mode,
+                                  int quantity, long maxAmountYen, int attempt) {
+        return EventEnvelope.wrap(EventType.AutoPurchaseRequested, tenant, Instant.now(),
+                new AutoPurchaseRequested(UUID.randomUUID().toString(), requestId, packageId, credits, 50, 48, mode,
+                        quantity, maxAmountYen, attempt));
+    }
+
+    private List<StripeStub.Recorded> charges(String requestId) {
+        return stub().requests("POST", "/v1/payment_intents").stream()
+                .filter(r -> requestId.equals(r.idempotencyKey())).toList();
+    }
+
     private List<EventEnvelope> outcomes(String tenant, int count) {
         return billingEvents.awaitEnvelopes(e -> e.tenantId().equals(tenant), count, Duration.ofSeconds(30));
     }
@@ -130,5 +143,106 @@ class AutoPurchaseTest {
         assertThat(failed.source()).isEqualTo("auto_purchase");
         assertThat(stub().requests().stream().filter(r -> requestId.equals(r.idempotencyKey()))).isEmpty();
         assertThat(billing.eventsOfTenant(tenant)).containsExactly("PaymentFailed");
+    }
+
+    @Test
+    void aRequestForSeveralPackagesBuysThemAllInOneCharge() throws Exception {
+        String tenant = newTenant();
+        saveCard(tenant, "pm_card_visa").then().statusCode(200).body("status", equalTo("succeeded"));
+        String requestId = UUID.randomUUID().toString();
+        // 3 × pkg-500 (500 credits, ¥5,000): ¥15,000 + 10 % tax on the total = ¥16,500, exactly the bound.
+        producer.send(request(tenant, requestId, "pkg-500", 1500, "TOP_UP", 3, 16500, 1));
+
+        EventEnvelope outcome = outcomes(tenant, 1).get(0);
+        assertThat(outcome.type()).isEqualTo("PaymentSucceeded");
+        PaymentSucceeded paid = outcome.dataAs(EventType.PaymentSucceeded, PaymentSucceeded.class);
+        assertThat(paid.credits()).isEqualTo(1500);
+        assertThat(paid.amountYen()).isEqualTo(16500);
+        assertThat(paid.packageId()).isEqualTo("pkg-500");
+        assertThat(paid.autoPurchaseRequestId()).isEqualTo(requestId);
+
+        List<StripeStub.Recorded> charges = charges(requestId);
+        assertThat(charges).hasSize(1);
+        assertThat(charges.get(0).params().get("amount").asText()).isEqualTo("16500");
+        assertThat(billing.strings("select credits || '/' || price_yen || '/' || tax_yen || '/' || amount_yen "
+                + "from purchase where auto_purchase_request_id = ?", requestId)).containsExactly("1500/15000/1500/16500");
+    }
+
+    @Test
+    void aPriceAboveTheBoundOfTheSettingsIsNotCharged() throws Exception {
+        String tenant = newTenant();
+        saveCard(tenant, "pm_card_visa").then().statusCode(200).body("status", equalTo("succeeded"));
+        String requestId = UUID.randomUUID().toString();
+        // 2 × pkg-500 costs ¥11,000 with tax now; the admin saved the settings when it cost ¥10,999 or less.
+        producer.send(request(tenant, requestId, "pkg-500", 1000, "TOP_UP", 2, 10999, 1));
+
+        EventEnvelope outcome = outcomes(tenant, 1).get(0);
+        assertThat(outcome.type()).isEqualTo("PaymentFailed");
+        PaymentFailed failed = outcome.dataAs(EventType.PaymentFailed, PaymentFailed.class);
+        assertThat(failed.reason()).isEqualTo("price_changed");
+        assertThat(failed.source()).isEqualTo("auto_purchase");
+        assertThat(failed.autoPurchaseRequestId()).isEqualTo(requestId);
+        assertThat(failed.amountYen()).isEqualTo(11000);
+        assertThat(stub().requests().stream().filter(r -> requestId.equals(r.idempotencyKey()))).isEmpty();
+        assertThat(billing.strings("select status || '/' || failure_code from purchase where auto_purchase_request_id = ?",
+                requestId)).containsExactly("FAILED/price_changed");
+        assertThat(billing.eventsOfTenant(tenant)).containsExactly("PaymentFailed");
+    }
+
+    @Test
+    void aRepeatedRequestIsAnsweredAgainWithTheSamePaymentAndChargedOnce() throws Exception {
+        String tenant = newTenant();
+        saveCard(tenant, "pm_card_visa").then().statusCode(200).body("status", equalTo("succeeded"));
+        String requestId = UUID.randomUUID().toString();
+        EventEnvelope first = request(tenant, requestId, "pkg-2000", 4000, "TOP_UP", 2, 0, 1);
+        producer.send(first);
+        producer.send(first); // the same event redelivered: the inbox skips it, no second answer
+        PaymentSucceeded paid = outcomes(tenant, 1).get(0).dataAs(EventType.PaymentSucceeded, PaymentSucceeded.class);
+        assertThat(paid.credits()).isEqualTo(4000);
+        assertThat(paid.amountYen()).isEqualTo(39600);
+
+        // credit-service heard nothing in time and asks again: a new event, the same request id.
+        producer.send(request(tenant, requestId, "pkg-2000", 4000, "TOP_UP", 2, 0, 2));
+        List<EventEnvelope> answers = outcomes(tenant, 2);
+        assertThat(answers.get(1).type()).isEqualTo("PaymentSucceeded");
+        assertThat(answers.get(1).dataAs(EventType.PaymentSucceeded, PaymentSucceeded.class)).isEqualTo(paid);
+        assertThat(paid.paymentId()).startsWith("pi_");
+
+        assertThat(charges(requestId)).hasSize(1);
+        assertThat(billing.count("select count(*) from purchase where auto_purchase_request_id = ?", requestId)).isEqualTo(1);
+        assertThat(billing.events("PaymentSucceeded", "autoPurchaseRequestId", requestId)).hasSize(2);
+        assertThat(billing.count("select count(*) from payment_grant where payment_id = ?", paid.paymentId())).isEqualTo(1);
+    }
+
+    @Test
+    void aRepeatedRequestOfADeclinedChargeIsAnsweredWithTheSameFailure() throws Exception {
+        String tenant = newTenant();
+        saveCard(tenant, "pm_card_chargeCustomerFail").then().statusCode(200).body("status", equalTo("succeeded"));
+        String requestId = UUID.randomUUID().toString();
+        producer.send(request(tenant, requestId, "pkg-500", 500, "FIXED", 1, 5500, 1));
+        PaymentFailed failed = outcomes(tenant, 1).get(0).dataAs(EventType.PaymentFailed, PaymentFailed.class);
+        assertThat(failed.reason()).isEqualTo("card_declined");
+
+        producer.send(request(tenant, requestId, "pkg-500", 500, "FIXED", 1, 5500, 2));
+        List<EventEnvelope> answers = outcomes(tenant, 2);
+        assertThat(answers.get(1).type()).isEqualTo("PaymentFailed");
+        assertThat(answers.get(1).dataAs(EventType.PaymentFailed, PaymentFailed.class)).isEqualTo(failed);
+        assertThat(charges(requestId)).hasSize(1);
+        assertThat(billing.eventsOfTenant(tenant)).containsExactly("PaymentFailed", "PaymentFailed");
+    }
+
+    @Test
+    void aRepeatedRequestWithoutASavedCardIsAnsweredAgainWithoutCallingStripe() throws Exception {
+        String tenant = newTenant();
+        String requestId = UUID.randomUUID().toString();
+        producer.send(request(tenant, requestId, "pkg-500", 500, "FIXED", 1, 0, 1));
+        producer.send(request(tenant, requestId, "pkg-500", 500, "FIXED", 1, 0, 2));
+
+        List<EventEnvelope> answers = outcomes(tenant, 2);
+        PaymentFailed first = answers.get(0).dataAs(EventType.PaymentFailed, PaymentFailed.class);
+        assertThat(first.reason()).isEqualTo("no_saved_card");
+        assertThat(answers.get(1).dataAs(EventType.PaymentFailed, PaymentFailed.class)).isEqualTo(first);
+        assertThat(stub().requests().stream().filter(r -> requestId.equals(r.idempotencyKey()))).isEmpty();
+        assertThat(billing.count("select count(*) from purchase where auto_purchase_request_id = ?", requestId)).isEqualTo(1);
     }
 }

@@ -60,8 +60,7 @@ public class PaymentOutcomes {
             p.failureCode = null;
             p.failureMessage = null;
             metrics.counter("billing.purchases", "method", p.method, "outcome", "succeeded").increment();
-            return outbox.publish(EventType.PaymentSucceeded, p.tenantId, new PaymentSucceeded(p.paymentId(),
-                            p.id.toString(), p.packageId, p.credits, p.amountYen, p.source, p.method, p.autoPurchaseRequestId))
+            return outbox.publish(EventType.PaymentSucceeded, p.tenantId, paymentSucceeded(p))
                     .chain(event -> {
                         PaymentGrant grant = new PaymentGrant();
                         grant.paymentId = p.paymentId();
@@ -175,9 +174,37 @@ public class PaymentOutcomes {
         return refunds.settle(p).chain(() -> disputes.settle(p));
     }
 
-    private Uni<Void> publishFailure(Purchase p) {
-        return outbox.publish(EventType.PaymentFailed, p.tenantId, new PaymentFailed(p.paymentId(), p.id.toString(),
-                p.packageId, p.amountYen, p.source, p.method, p.failureCode, p.autoPurchaseRequestId)).replaceWithVoid();
+    /**
+     * Announces a purchase that is already FAILED (recorded by its caller, e.g. an auto-purchase billing refused
+     * before any Stripe call), inside the caller's transaction.
+     */
+    public Uni<Void> publishFailure(Purchase p) {
+        return outbox.publish(EventType.PaymentFailed, p.tenantId, paymentFailed(p)).replaceWithVoid();
+    }
+
+    /**
+     * Publishes a settled purchase's outcome again, unchanged (the same payment id, purchase id and credits, or the
+     * same reason), for a requester that did not hear the first one: credit-service's grant is idempotent by payment
+     * id. Nothing else changes. False when the purchase is not settled (nothing to repeat).
+     */
+    public Uni<Boolean> republish(Purchase p) {
+        return switch (p.status) {
+            case SUCCEEDED -> outbox.publish(EventType.PaymentSucceeded, p.tenantId, paymentSucceeded(p)).replaceWith(true);
+            case FAILED -> publishFailure(p).replaceWith(true);
+            default -> Uni.createFrom().item(false);
+        };
+    }
+
+    /** The one place a PaymentSucceeded is built. */
+    static PaymentSucceeded paymentSucceeded(Purchase p) {
+        return new PaymentSucceeded(p.paymentId(), p.id.toString(), p.packageId, p.credits, p.amountYen, p.source,
+                p.method, p.autoPurchaseRequestId);
+    }
+
+    /** The one place a PaymentFailed of a recorded purchase is built. */
+    static PaymentFailed paymentFailed(Purchase p) {
+        return new PaymentFailed(p.paymentId(), p.id.toString(), p.packageId, p.amountYen, p.source, p.method,
+                p.failureCode, p.autoPurchaseRequestId);
     }
 
     private static String truncate(String message) {

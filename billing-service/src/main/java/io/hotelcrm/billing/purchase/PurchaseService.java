@@ -102,14 +102,25 @@ public class PurchaseService {
 
     /** A new PENDING purchase of {@code pkg}, priced with consumption tax. */
     public Purchase newPurchase(String tenant, CreditPackage pkg, String method, String source) {
+        return newPurchase(tenant, pkg, 1, method, source);
+    }
+
+    /**
+     * A new PENDING purchase of {@code quantity} × {@code pkg} paid with one charge: credits and price are
+     * {@code quantity} times the package's, the consumption tax is reckoned on the total price (rounded down once).
+     */
+    public Purchase newPurchase(String tenant, CreditPackage pkg, int quantity, String method, String source) {
+        if (quantity < 1) {
+            throw new IllegalArgumentException("quantity must be at least 1: " + quantity);
+        }
         Instant now = clock.instant();
         Purchase p = new Purchase();
         p.id = UUID.randomUUID();
         p.tenantId = tenant;
         p.packageId = pkg.id;
-        p.credits = pkg.credits;
-        p.priceYen = pkg.priceYen;
-        p.taxYen = tax.taxOn(pkg.priceYen);
+        p.credits = Math.multiplyExact(pkg.credits, (long) quantity);
+        p.priceYen = Math.multiplyExact(pkg.priceYen, (long) quantity);
+        p.taxYen = tax.taxOn(p.priceYen);
         p.amountYen = p.priceYen + p.taxYen;
         p.method = method;
         p.source = source;
