@@ -17,6 +17,9 @@ import io.hotelcrm.contracts.billing.PaymentSucceeded;
 import io.hotelcrm.contracts.billing.PlanChanged;
 import io.hotelcrm.contracts.credit.AutoPurchaseRequested;
 import io.hotelcrm.contracts.credit.BalanceLow;
+import io.hotelcrm.credit.account.AutoPurchaseMode;
+import io.hotelcrm.credit.ledger.Ledger;
+import io.hotelcrm.credit.ledger.LedgerOp;
 import io.hotelcrm.testsupport.EventRecorder;
 import io.hotelcrm.testsupport.JwtTestResource;
 import io.hotelcrm.testsupport.MutableClock;
@@ -24,12 +27,10 @@ import io.hotelcrm.testsupport.TestEventProducer;
 import io.hotelcrm.testsupport.TestJwt;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
@@ -47,6 +48,8 @@ class BillingEventsConsumerTest {
     AgroalDataSource db;
     @Inject
     MutableClock clock;
+    @Inject
+    Ledger ledger;
 
     TestEventProducer producer;
 
@@ -102,9 +105,9 @@ class BillingEventsConsumerTest {
     void lowBalanceAndAutoPurchaseAreAnnouncedOncePerCrossing() throws Exception {
         String tenant = newTenant();
         open(tenant);
-        given().auth().oauth2(TestJwt.admin(tenant)).contentType(ContentType.JSON)
-                .body(Map.of("enabled", true, "threshold", 60, "purchaseAmount", 500, "packageId", "pkg-500"))
-                .put("/api/v1/credits/auto-purchase").then().statusCode(200);
+        // The package as billing's catalogue answers it when the settings are saved (system-tests save them for real).
+        ledger.submit(new LedgerOp.SetAutoPurchase(tenant, "admin-1", true, 60, AutoPurchaseMode.FIXED, "pkg-500", 500,
+                5500L, null, null, null)).await().atMost(Duration.ofSeconds(10));
         try (EventRecorder events = EventRecorder.start(kafka, Topics.CREDIT_EVENTS)) {
             spend(tenant, 445, "s1"); // 55 left: auto-purchase threshold 60 crossed, not yet low
             spend(tenant, 10, "s2"); // 45: WARNING; auto-purchase already in flight
@@ -117,7 +120,8 @@ class BillingEventsConsumerTest {
             assertThat(request.available()).isEqualTo(55);
             assertThat(request.packageId()).isEqualTo("pkg-500");
 
-            // The purchase fails: the request is settled but no new one comes until the balance climbs back.
+            // The purchase fails: the request is settled (the next use may ask again); a manual purchase lifts the
+            // balance above the threshold, and the next crossing asks again.
             producer.send(EventEnvelope.wrap(EventType.PaymentFailed, tenant, Instant.now(), new PaymentFailed(null, "pur-f",
                     "pkg-500", 5500, "auto_purchase", "stored_card", "card_declined", request.requestId())));
             producer.send(EventEnvelope.wrap(EventType.PaymentSucceeded, tenant, Instant.now(), new PaymentSucceeded(

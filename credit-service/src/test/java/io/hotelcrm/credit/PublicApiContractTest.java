@@ -33,7 +33,8 @@ class PublicApiContractTest {
         assertThat(keys(body, "account")).containsExactlyInAnyOrder("accountId", "tenantId", "planType");
         assertThat(keys(body, "balance")).contains("currentBalance", "monthlyFreeCredits", "usedThisMonth",
                 "totalPurchased", "estimatedDaysLeft");
-        assertThat(keys(body, "autoPurchase")).containsExactlyInAnyOrder("enabled", "threshold", "purchaseAmount");
+        assertThat(keys(body, "autoPurchase")).containsExactlyInAnyOrder("enabled", "threshold", "purchaseAmount", "mode",
+                "packageId", "targetBalance", "monthlyCapCredits", "monthlyCapYen", "state");
         assertThat(keys(body, "usage")).containsExactlyInAnyOrder("topFunctions", "dailyUsage");
         Map<String, Object> usage = map(body, "usage");
         assertThat(((List<Map<String, Object>>) usage.get("topFunctions")).get(0).keySet())
@@ -109,7 +110,7 @@ class PublicApiContractTest {
     }
 
     @Test
-    void autoPurchaseSettingsAreForAdminsAndValidated() {
+    void autoPurchaseSettingsAreForAdminsAndValidatedAndNeedBillingsCatalogueToTurnOn() {
         String tenant = newTenant();
         open(tenant);
         Map<String, Object> settings = Map.of("enabled", true, "threshold", 100, "purchaseAmount", 2000, "packageId", "pkg-2000");
@@ -118,11 +119,24 @@ class PublicApiContractTest {
         given().auth().oauth2(TestJwt.admin(tenant)).contentType(ContentType.JSON)
                 .body(Map.of("enabled", true, "threshold", -1, "purchaseAmount", 0))
                 .put("/api/v1/credits/auto-purchase").then().statusCode(400).body("code", equalTo("VALIDATION_FAILED"));
+        given().auth().oauth2(TestJwt.admin(tenant)).contentType(ContentType.JSON)
+                .body(Map.of("enabled", true, "threshold", 100, "mode", "TOP_UP", "targetBalance", 100))
+                .put("/api/v1/credits/auto-purchase").then().statusCode(400).body("code", equalTo("VALIDATION_FAILED"))
+                .body("violations[0].field", equalTo("targetBalance"));
+        // No billing-service runs beside this module's tests: the package cannot be checked, so nothing is saved.
         given().auth().oauth2(TestJwt.admin(tenant)).contentType(ContentType.JSON).body(settings)
-                .put("/api/v1/credits/auto-purchase").then().statusCode(200)
-                .body("enabled", equalTo(true)).body("threshold", equalTo(100)).body("purchaseAmount", equalTo(2000));
+                .put("/api/v1/credits/auto-purchase").then().statusCode(503)
+                .contentType("application/problem+json").header("Retry-After", equalTo("5"))
+                .body("code", equalTo("CATALOGUE_UNAVAILABLE"));
         given().auth().oauth2(TestJwt.staff(tenant)).get("/api/v1/credits/balance").then()
-                .body("autoPurchase.enabled", equalTo(true)).body("autoPurchase.threshold", equalTo(100));
+                .body("autoPurchase.enabled", equalTo(false)).body("autoPurchase.threshold", equalTo(50));
+        // Turning it off never needs billing.
+        given().auth().oauth2(TestJwt.admin(tenant)).contentType(ContentType.JSON)
+                .body(Map.of("enabled", false, "threshold", 80))
+                .put("/api/v1/credits/auto-purchase").then().statusCode(200)
+                .body("enabled", equalTo(false)).body("threshold", equalTo(80)).body("mode", equalTo("FIXED"));
+        given().auth().oauth2(TestJwt.staff(tenant)).get("/api/v1/credits/balance").then()
+                .body("autoPurchase.threshold", equalTo(80)).body("autoPurchase.state.requestInFlight", equalTo(false));
     }
 
     @Test

@@ -79,6 +79,56 @@ public class CreditAccount extends PanacheEntityBase {
     @Column(name = "auto_purchase_request_id")
     public String autoPurchaseRequestId;
 
+    @Enumerated(EnumType.STRING)
+    @Column(name = "auto_purchase_mode", nullable = false)
+    public AutoPurchaseMode autoPurchaseMode = AutoPurchaseMode.FIXED;
+
+    /** TOP_UP: the balance a purchase brings available credits to (at least). */
+    @Column(name = "auto_purchase_target")
+    public Long autoPurchaseTarget;
+
+    /** The package's credits and price (yen, tax included) as the catalogue showed them when the settings were saved. */
+    @Column(name = "auto_purchase_package_credits")
+    public Long autoPurchasePackageCredits;
+
+    @Column(name = "auto_purchase_package_yen")
+    public Long autoPurchasePackageYen;
+
+    /** The most auto-purchase may buy in a tenant-local month, in credits and/or yen; null = no cap. */
+    @Column(name = "auto_purchase_cap_credits")
+    public Long autoPurchaseCapCredits;
+
+    @Column(name = "auto_purchase_cap_yen")
+    public Long autoPurchaseCapYen;
+
+    /** The month the two sums below count (e.g. 2026-12): requested, less what failed. */
+    @Column(name = "auto_purchase_month")
+    public String autoPurchaseMonth;
+
+    @Column(name = "auto_purchase_month_credits")
+    public long autoPurchaseMonthCredits;
+
+    @Column(name = "auto_purchase_month_yen")
+    public long autoPurchaseMonthYen;
+
+    /** The month whose cap stop was announced, so that it is announced once. */
+    @Column(name = "auto_purchase_cap_notified")
+    public String autoPurchaseCapNotified;
+
+    /** The request in flight as it was sent (AutoPurchaseRequested JSON), to send it again unchanged. */
+    @Column(name = "auto_purchase_request")
+    public String autoPurchaseRequest;
+
+    @Column(name = "auto_purchase_requested_at")
+    public Instant autoPurchaseRequestedAt;
+
+    /** Failures in a row (declines, no answer); reset by a success or by saving the settings. */
+    @Column(name = "auto_purchase_failures")
+    public int autoPurchaseFailures;
+
+    @Column(name = "auto_purchase_last_failure")
+    public String autoPurchaseLastFailure;
+
     /** A downgrade waits for the next monthly reset. */
     @Enumerated(EnumType.STRING)
     @Column(name = "pending_plan_type")

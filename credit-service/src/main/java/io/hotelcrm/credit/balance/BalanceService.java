@@ -29,7 +29,11 @@ public class BalanceService {
 
     private static final String READ = "select a.id, a.tenant_id, a.plan_type, a.monthly_free_credits, "
             + "a.current_balance, a.held_credits, a.owed_credits, a.total_purchased, a.auto_purchase_enabled, a.auto_purchase_threshold, "
-            + "a.auto_purchase_amount, "
+            + "a.auto_purchase_amount, a.auto_purchase_mode, a.auto_purchase_package_id, a.auto_purchase_target, "
+            + "a.auto_purchase_cap_credits, a.auto_purchase_cap_yen, a.auto_purchase_request_id is not null as auto_in_flight, "
+            + "a.auto_purchase_failures, a.auto_purchase_last_failure, "
+            + "coalesce(a.auto_purchase_month = to_char($2 at time zone a.time_zone, 'YYYY-MM'), false) as auto_month_current, "
+            + "a.auto_purchase_month_credits, a.auto_purchase_month_yen, "
             + "coalesce(a.reset_month >= to_char($2 at time zone a.time_zone, 'YYYY-MM'), false) as month_current, "
             + "exists (select 1 from credit_grants g where g.account_id = a.id and g.remaining_credits > 0 "
             + "  and g.expires_at <= $2) as grants_due, "
@@ -110,8 +114,20 @@ public class BalanceService {
                 new BalanceView.Account(row.getUUID("id").toString(), row.getString("tenant_id"), row.getString("plan_type")),
                 new BalanceView.Balance(available, row.getLong("monthly_free_credits"), usedThisMonth,
                         row.getLong("total_purchased"), daysLeft, held, balance, buckets, row.getLong("owed_credits")),
-                new BalanceView.AutoPurchase(row.getBoolean("auto_purchase_enabled"),
-                        row.getLong("auto_purchase_threshold"), row.getLong("auto_purchase_amount")),
+                autoPurchase(row),
                 new BalanceView.Usage(top, daily));
+    }
+
+    private static BalanceView.AutoPurchase autoPurchase(Row row) {
+        boolean monthCurrent = row.getBoolean("auto_month_current");
+        return new BalanceView.AutoPurchase(row.getBoolean("auto_purchase_enabled"),
+                row.getLong("auto_purchase_threshold"), row.getLong("auto_purchase_amount"),
+                row.getString("auto_purchase_mode"), row.getString("auto_purchase_package_id"),
+                row.getLong("auto_purchase_target"), row.getLong("auto_purchase_cap_credits"),
+                row.getLong("auto_purchase_cap_yen"),
+                new BalanceView.AutoPurchaseState(row.getBoolean("auto_in_flight"), row.getInteger("auto_purchase_failures"),
+                        row.getString("auto_purchase_last_failure"),
+                        monthCurrent ? row.getLong("auto_purchase_month_credits") : 0,
+                        monthCurrent ? row.getLong("auto_purchase_month_yen") : 0));
     }
 }

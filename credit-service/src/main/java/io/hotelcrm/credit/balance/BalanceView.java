@@ -35,7 +35,29 @@ public record BalanceView(Account account, Balance balance, AutoPurchase autoPur
     public record GrantBucket(String source, long remaining, Instant expiresAt) {
     }
 
-    public record AutoPurchase(boolean enabled, long threshold, long purchaseAmount) {
+    /**
+     * The auto-purchase settings and where they stand. {@code purchaseAmount} is the package's credits (FIXED buys
+     * one package; TOP_UP buys as many as reach {@code targetBalance}).
+     */
+    public record AutoPurchase(boolean enabled, long threshold, long purchaseAmount,
+                               @Schema(enumeration = {"FIXED", "TOP_UP"}) String mode,
+                               @Schema(nullable = true) String packageId,
+                               @Schema(nullable = true) Long targetBalance,
+                               @Schema(nullable = true) Long monthlyCapCredits,
+                               @Schema(nullable = true) Long monthlyCapYen,
+                               AutoPurchaseState state) {
+    }
+
+    /**
+     * @param requestInFlight     a purchase was asked for and its outcome has not come yet (no second one meanwhile)
+     * @param consecutiveFailures failures in a row; at three auto-purchase turns itself off
+     * @param lastFailure         the last failure's code (card_declined, no_saved_card, no_answer, …)
+     * @param creditsThisMonth    credits auto-purchase bought or has in flight this month (what the cap counts)
+     * @param yenThisMonth        their yen, tax included
+     */
+    public record AutoPurchaseState(boolean requestInFlight, int consecutiveFailures,
+                                    @Schema(nullable = true) String lastFailure, long creditsThisMonth,
+                                    long yenThisMonth) {
     }
 
     public record Usage(List<FunctionUsage> topFunctions, List<DailyUsage> dailyUsage) {

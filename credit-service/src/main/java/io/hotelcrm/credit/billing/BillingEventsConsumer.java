@@ -61,12 +61,15 @@ public class BillingEventsConsumer {
             return reinstated(e.tenantId(), e.dataAs(EventType.PaymentReinstated, PaymentReinstated.class), mark);
         }
         LedgerOp op = switch (type) {
-            case PaymentFailed -> new LedgerOp.PaymentFailed(e.tenantId(),
-                    e.dataAs(EventType.PaymentFailed, PaymentFailed.class).autoPurchaseRequestId(), mark);
+            case PaymentFailed -> failed(e.tenantId(), e.dataAs(EventType.PaymentFailed, PaymentFailed.class), mark);
             case PlanChanged -> planChanged(e.tenantId(), e.dataAs(EventType.PlanChanged, PlanChanged.class), mark);
             default -> null;
         };
         return op == null ? Uni.createFrom().item(Boolean.FALSE) : ledger.submitOnce(op);
+    }
+
+    private static LedgerOp failed(String tenantId, PaymentFailed failed, Inbox.Mark mark) {
+        return new LedgerOp.PaymentFailed(tenantId, failed.autoPurchaseRequestId(), failed.reason(), mark);
     }
 
     /** A paid purchase becomes a PURCHASE grant, once per payment id whatever the delivery count. */

@@ -1,5 +1,6 @@
 package io.hotelcrm.credit.grant;
 
+import io.hotelcrm.credit.autopurchase.AutoPurchasePolicy;
 import io.hotelcrm.credit.ledger.AccountWork;
 import io.hotelcrm.credit.ledger.LedgerOp;
 import io.hotelcrm.credit.ledger.LedgerTransaction;
@@ -13,9 +14,11 @@ import java.util.List;
 public class GrantRules {
 
     private final ThresholdWatcher thresholds;
+    private final AutoPurchasePolicy autoPurchase;
 
-    public GrantRules(ThresholdWatcher thresholds) {
+    public GrantRules(ThresholdWatcher thresholds, AutoPurchasePolicy autoPurchase) {
         this.thresholds = thresholds;
+        this.autoPurchase = autoPurchase;
     }
 
     /** A grant, once per idempotency key: a replay answers the first entry, other content is 409. */
@@ -27,7 +30,7 @@ public class GrantRules {
             }
             return existing;
         }
-        thresholds.autoPurchaseSettled(w, op.settlesAutoPurchase());
+        autoPurchase.succeeded(w, op.settlesAutoPurchase());
         LedgerTransaction tx = w.credit(op.source(), op.credits(), op.expiresAt(), op.reference(),
                 op.transactionType(), op.idempotencyKey(), op.requestHash(), op.userId(), op.description());
         thresholds.afterIncrease(w);

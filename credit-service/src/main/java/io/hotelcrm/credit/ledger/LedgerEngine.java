@@ -1,15 +1,12 @@
 package io.hotelcrm.credit.ledger;
 
-import io.hotelcrm.credit.account.CreditAccount;
-import io.hotelcrm.credit.audit.AuditLog;
+import io.hotelcrm.credit.autopurchase.AutoPurchasePolicy;
 import io.hotelcrm.credit.billing.PlanRules;
 import io.hotelcrm.credit.grant.GrantRules;
 import io.hotelcrm.credit.hold.HoldRules;
 import io.hotelcrm.credit.reset.ResetRules;
 import io.hotelcrm.credit.threshold.ThresholdWatcher;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * What each op does to an account, in memory, on rows read under the account's lock. Every op first
@@ -24,14 +21,16 @@ public class LedgerEngine {
     private final ResetRules resets;
     private final PlanRules plans;
     private final ThresholdWatcher thresholds;
+    private final AutoPurchasePolicy autoPurchase;
 
     public LedgerEngine(HoldRules holds, GrantRules grants, ResetRules resets, PlanRules plans,
-                        ThresholdWatcher thresholds) {
+                        ThresholdWatcher thresholds, AutoPurchasePolicy autoPurchase) {
         this.holds = holds;
         this.grants = grants;
         this.resets = resets;
         this.plans = plans;
         this.thresholds = thresholds;
+        this.autoPurchase = autoPurchase;
     }
 
     /**
@@ -62,11 +61,13 @@ public class LedgerEngine {
         } else if (op instanceof LedgerOp.Refund r) {
             return grants.refund(w, r);
         } else if (op instanceof LedgerOp.PaymentFailed f) {
-            thresholds.autoPurchaseSettled(w, f.autoPurchaseRequestId());
+            autoPurchase.failed(w, f.autoPurchaseRequestId(), f.reason());
+        } else if (op instanceof LedgerOp.AutoPurchaseOverdue o) {
+            return autoPurchase.overdue(w, o.requestId());
         } else if (op instanceof LedgerOp.ChangePlan p) {
             plans.changePlan(w, p);
         } else if (op instanceof LedgerOp.SetAutoPurchase s) {
-            setAutoPurchase(w, s);
+            return autoPurchase.save(w, s);
         }
         return Boolean.TRUE; // Touch, and the ops that answer nothing
     }
@@ -77,26 +78,5 @@ public class LedgerEngine {
         } else {
             grants.expireDue(w);
         }
-    }
-
-    private void setAutoPurchase(AccountWork w, LedgerOp.SetAutoPurchase s) {
-        CreditAccount a = w.account();
-        Map<String, Object> before = settings(a);
-        a.autoPurchaseEnabled = s.enabled();
-        a.autoPurchaseThreshold = s.threshold();
-        a.autoPurchaseAmount = s.purchaseAmount();
-        a.autoPurchasePackageId = s.packageId();
-        w.changed();
-        thresholds.afterIncrease(w); // re-arm if now above the new threshold
-        w.audit(w.context().audit().actionRow(a.tenantId, s.userId(), AuditLog.SETTINGS_CHANGE, "ai_credit_account",
-                a.id.toString(), "AUTO_PURCHASE_UPDATED", before, settings(a), w.context().requestId()));
-    }
-
-    private static Map<String, Object> settings(CreditAccount a) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("enabled", a.autoPurchaseEnabled);
-        m.put("threshold", a.autoPurchaseThreshold);
-        m.put("purchaseAmount", a.autoPurchaseAmount);
-        return m;
     }
 }

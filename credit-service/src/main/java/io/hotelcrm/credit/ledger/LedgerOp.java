@@ -1,5 +1,6 @@
 package io.hotelcrm.credit.ledger;
 
+import io.hotelcrm.credit.account.AutoPurchaseMode;
 import io.hotelcrm.contracts.FunctionType;
 import io.hotelcrm.credit.grant.GrantSource;
 import io.hotelcrm.credit.plan.PlanType;
@@ -62,8 +63,13 @@ public sealed interface LedgerOp {
                   Inbox.Mark mark) implements LedgerOp {
     }
 
-    /** An auto-purchase payment failed: the next crossing may request another. */
-    record PaymentFailed(String tenantId, String autoPurchaseRequestId, Inbox.Mark mark) implements LedgerOp {
+    /** An auto-purchase payment failed (reason: billing's failure code): the next use may request another. */
+    record PaymentFailed(String tenantId, String autoPurchaseRequestId, String reason, Inbox.Mark mark)
+            implements LedgerOp {
+    }
+
+    /** The overdue-request job: send the in-flight auto-purchase again, or release it. Answers whether it did. */
+    record AutoPurchaseOverdue(String tenantId, String requestId) implements LedgerOp {
     }
 
     /** The plan changed at billing: upgrades grant the prorated difference now, downgrades wait for the reset. */
@@ -71,9 +77,13 @@ public sealed interface LedgerOp {
             implements LedgerOp {
     }
 
-    /** An admin's auto-purchase settings. Answers nothing. */
-    record SetAutoPurchase(String tenantId, String userId, boolean enabled, long threshold, long purchaseAmount,
-                           String packageId) implements LedgerOp {
+    /**
+     * An admin's auto-purchase settings, the package already checked against billing's catalogue (its credits and
+     * price tax included; null packageCredits only for settings that turn auto-purchase off). Answers nothing.
+     */
+    record SetAutoPurchase(String tenantId, String userId, boolean enabled, long threshold, AutoPurchaseMode mode,
+                           String packageId, long packageCredits, Long packageYen, Long targetBalance,
+                           Long monthlyCapCredits, Long monthlyCapYen) implements LedgerOp {
     }
 
     /**

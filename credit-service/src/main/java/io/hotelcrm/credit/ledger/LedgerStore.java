@@ -1,6 +1,7 @@
 package io.hotelcrm.credit.ledger;
 
 import io.hotelcrm.contracts.EventEnvelope;
+import io.hotelcrm.credit.account.AutoPurchaseMode;
 import io.hotelcrm.credit.account.CreditAccount;
 import io.hotelcrm.credit.account.LowBalanceLevel;
 import io.hotelcrm.credit.audit.SystemEvent;
@@ -49,10 +50,15 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class LedgerStore {
 
+    private static final String AUTO_PURCHASE_COLUMNS = "auto_purchase_mode, auto_purchase_target, "
+            + "auto_purchase_package_credits, auto_purchase_package_yen, auto_purchase_cap_credits, auto_purchase_cap_yen, "
+            + "auto_purchase_month, auto_purchase_month_credits, auto_purchase_month_yen, auto_purchase_cap_notified, "
+            + "auto_purchase_request, auto_purchase_requested_at, auto_purchase_failures, auto_purchase_last_failure";
     private static final String ACCOUNT_COLUMNS = "id, tenant_id, plan_type, monthly_free_credits, time_zone, "
             + "current_balance, held_credits, owed_credits, total_purchased, total_used, auto_purchase_enabled, "
             + "auto_purchase_threshold, auto_purchase_amount, auto_purchase_package_id, low_balance_level, "
-            + "auto_purchase_armed, auto_purchase_request_id, pending_plan_type, reset_month, created_at, updated_at";
+            + "auto_purchase_armed, auto_purchase_request_id, pending_plan_type, reset_month, created_at, updated_at, "
+            + AUTO_PURCHASE_COLUMNS;
 
     /** Accounts the batch names by tenant, by id, or through a hold ($1 tenants, $2 hold ids). */
     private static final String BATCH_ACCOUNTS = "(select id from ai_credit_accounts where tenant_id = any($1) "
@@ -87,7 +93,11 @@ public class LedgerStore {
             + "current_balance = $4, held_credits = $5, total_purchased = $6, total_used = $7, auto_purchase_enabled = $8, "
             + "auto_purchase_threshold = $9, auto_purchase_amount = $10, auto_purchase_package_id = $11, "
             + "low_balance_level = $12, auto_purchase_armed = $13, auto_purchase_request_id = $14, pending_plan_type = $15, "
-            + "reset_month = $16, updated_at = $17, owed_credits = $18 where id = $1";
+            + "reset_month = $16, updated_at = $17, owed_credits = $18, auto_purchase_mode = $19, auto_purchase_target = $20, "
+            + "auto_purchase_package_credits = $21, auto_purchase_package_yen = $22, auto_purchase_cap_credits = $23, "
+            + "auto_purchase_cap_yen = $24, auto_purchase_month = $25, auto_purchase_month_credits = $26, "
+            + "auto_purchase_month_yen = $27, auto_purchase_cap_notified = $28, auto_purchase_request = $29, "
+            + "auto_purchase_requested_at = $30, auto_purchase_failures = $31, auto_purchase_last_failure = $32 where id = $1";
     private static final String INSERT_GRANT = "insert into credit_grants (id, account_id, source, original_credits, "
             + "remaining_credits, priority, expires_at, reference, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
     private static final String UPDATE_GRANT = "update credit_grants set remaining_credits = $2 where id = $1";
@@ -444,7 +454,10 @@ public class LedgerStore {
                 a.totalPurchased, a.totalUsed, a.autoPurchaseEnabled, a.autoPurchaseThreshold, a.autoPurchaseAmount,
                 a.autoPurchasePackageId, a.lowBalanceLevel.name(), a.autoPurchaseArmed, a.autoPurchaseRequestId,
                 a.pendingPlanType == null ? null : a.pendingPlanType.name(), a.resetMonth, utc(a.updatedAt),
-                a.owedCredits));
+                a.owedCredits, a.autoPurchaseMode.name(), a.autoPurchaseTarget, a.autoPurchasePackageCredits,
+                a.autoPurchasePackageYen, a.autoPurchaseCapCredits, a.autoPurchaseCapYen, a.autoPurchaseMonth,
+                a.autoPurchaseMonthCredits, a.autoPurchaseMonthYen, a.autoPurchaseCapNotified, a.autoPurchaseRequest,
+                utc(a.autoPurchaseRequestedAt), a.autoPurchaseFailures, a.autoPurchaseLastFailure));
     }
 
     private static Tuple holdTuple(CreditHold h) {
@@ -476,6 +489,20 @@ public class LedgerStore {
         a.resetMonth = row.getString("reset_month");
         a.createdAt = instant(row.getOffsetDateTime("created_at"));
         a.updatedAt = instant(row.getOffsetDateTime("updated_at"));
+        a.autoPurchaseMode = AutoPurchaseMode.valueOf(row.getString("auto_purchase_mode"));
+        a.autoPurchaseTarget = row.getLong("auto_purchase_target");
+        a.autoPurchasePackageCredits = row.getLong("auto_purchase_package_credits");
+        a.autoPurchasePackageYen = row.getLong("auto_purchase_package_yen");
+        a.autoPurchaseCapCredits = row.getLong("auto_purchase_cap_credits");
+        a.autoPurchaseCapYen = row.getLong("auto_purchase_cap_yen");
+        a.autoPurchaseMonth = row.getString("auto_purchase_month");
+        a.autoPurchaseMonthCredits = row.getLong("auto_purchase_month_credits");
+        a.autoPurchaseMonthYen = row.getLong("auto_purchase_month_yen");
+        a.autoPurchaseCapNotified = row.getString("auto_purchase_cap_notified");
+        a.autoPurchaseRequest = row.getString("auto_purchase_request");
+        a.autoPurchaseRequestedAt = instant(row.getOffsetDateTime("auto_purchase_requested_at"));
+        a.autoPurchaseFailures = row.getInteger("auto_purchase_failures");
+        a.autoPurchaseLastFailure = row.getString("auto_purchase_last_failure");
         return a;
     }
 

@@ -29,6 +29,9 @@ public interface CreditConfig {
     /** Group commit of the ledger's ops. */
     LedgerBatches ledger();
 
+    /** Auto-purchase: how long a request waits for billing's answer, repeats, failures in a row. */
+    AutoPurchase autoPurchase();
+
     /** Per plan, keyed by the lower-case plan name. */
     Map<String, Plan> plans();
 
@@ -72,6 +75,28 @@ public interface CreditConfig {
         /** Accounts handed to the ledger per page of a run. */
         @io.smallrye.config.WithDefault("500")
         int pageSize();
+    }
+
+    interface AutoPurchase {
+        /** A request with no answer (PaymentSucceeded / PaymentFailed) after this long is sent again, unchanged. */
+        @io.smallrye.config.WithDefault("10m")
+        java.time.Duration answerTimeout();
+
+        /** Sends of one request in all; after the last one's timeout the request is released (NO_ANSWER). */
+        @io.smallrye.config.WithDefault("3")
+        int maxAttempts();
+
+        /** Failures in a row (declines, released requests) that turn auto-purchase off. */
+        @io.smallrye.config.WithDefault("3")
+        int maxFailures();
+
+        /** How often the overdue-request job runs. */
+        @io.smallrye.config.WithDefault("60s")
+        java.time.Duration checkEvery();
+
+        /** The bound on billing's catalogue read when the settings are saved. */
+        @io.smallrye.config.WithDefault("3s")
+        java.time.Duration catalogueTimeout();
     }
 
     interface LedgerBatches {
