@@ -17,6 +17,13 @@ public interface BillingConfig {
     @WithDefault("Asia/Tokyo")
     String timeZone();
 
+    /**
+     * Where the dashboard is served (DASHBOARD_URL): an admin confirms an auto-purchase that needs 3-D Secure at
+     * {@code <dashboard-url>/purchases/<purchaseId>/confirm} (PaymentActionRequired.confirmUrl).
+     */
+    @WithDefault("http://localhost:8080")
+    String dashboardUrl();
+
     Stripe stripe();
 
     /** Per plan (essential, professional, enterprise): monthly fee and the Stripe price that bills it. */

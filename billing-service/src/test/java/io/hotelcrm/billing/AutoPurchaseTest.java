@@ -10,6 +10,7 @@ import io.agroal.api.AgroalDataSource;
 import io.hotelcrm.contracts.EventEnvelope;
 import io.hotelcrm.contracts.EventType;
 import io.hotelcrm.contracts.Topics;
+import io.hotelcrm.contracts.billing.PaymentActionRequired;
 import io.hotelcrm.contracts.billing.PaymentFailed;
 import io.hotelcrm.contracts.billing.PaymentSucceeded;
 import io.hotelcrm.contracts.credit.AutoPurchaseRequested;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -244,5 +246,63 @@ class AutoPurchaseTest {
         assertThat(answers.get(1).dataAs(EventType.PaymentFailed, PaymentFailed.class)).isEqualTo(first);
         assertThat(stub().requests().stream().filter(r -> requestId.equals(r.idempotencyKey()))).isEmpty();
         assertThat(billing.count("select count(*) from purchase where auto_purchase_request_id = ?", requestId)).isEqualTo(1);
+    }
+
+    /**
+     * A card saved earlier whose bank now wants 3-D Secure on an off-session charge (Stripe's always-authenticate
+     * test card 3184; the stub answers the off-session charge with authentication_required, as Stripe does).
+     */
+    @Test
+    void anOffSessionChargeNeedingAuthenticationWaitsForAnAdminAndGrantsOnlyWhenPaid() throws Exception {
+        String tenant = newTenant();
+        saveCard(tenant, "pm_card_visa").then().statusCode(200).body("status", equalTo("succeeded"));
+        String customer = billing.strings("select customer_id from stripe_customer where tenant_id = ?", tenant).get(0);
+        String card = stubApi().formParam("customer", customer).post("/v1/payment_methods/pm_card_authenticationRequired/attach")
+                .then().statusCode(200).extract().path("id");
+        billing.strings("update stripe_customer set default_payment_method_id = ? where tenant_id = ? returning tenant_id",
+                card, tenant);
+        String requestId = UUID.randomUUID().toString();
+        producer.send(request(tenant, requestId, "pkg-500", 500, "FIXED", 1, 5500, 1));
+
+        EventEnvelope outcome = outcomes(tenant, 1).get(0);
+        assertThat(outcome.type()).isEqualTo("PaymentActionRequired");
+        PaymentActionRequired action = outcome.dataAs(EventType.PaymentActionRequired, PaymentActionRequired.class);
+        String purchaseId = billing.strings("select id from purchase where auto_purchase_request_id = ?", requestId).get(0);
+        assertThat(action.purchaseId()).isEqualTo(purchaseId);
+        assertThat(action.paymentId()).startsWith("pi_");
+        assertThat(action.amountYen()).isEqualTo(5500);
+        assertThat(action.source()).isEqualTo("auto_purchase");
+        assertThat(action.autoPurchaseRequestId()).isEqualTo(requestId);
+        assertThat(action.confirmUrl()).isEqualTo("http://localhost:8080/purchases/" + purchaseId + "/confirm");
+        // The stub's payment_intent.payment_failed (authentication_required) reaches the webhook too: still waiting.
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> stub().webhooksIdle());
+        assertThat(billing.strings("select status from purchase where id = ?::uuid", purchaseId)).containsExactly("REQUIRES_ACTION");
+
+        // credit-service asks again meanwhile: the same answer, no second charge.
+        producer.send(request(tenant, requestId, "pkg-500", 500, "FIXED", 1, 5500, 2));
+        List<EventEnvelope> answers = outcomes(tenant, 2);
+        assertThat(answers.get(1).dataAs(EventType.PaymentActionRequired, PaymentActionRequired.class)).isEqualTo(action);
+        assertThat(charges(requestId)).hasSize(1);
+        assertThat(billing.eventsOfTenant(tenant)).containsExactly("PaymentActionRequired", "PaymentActionRequired");
+
+        // The admin opens the link: the browser confirms the PaymentIntent on-session and passes 3-D Secure.
+        stubApi().formParam("payment_method", card).post("/v1/payment_intents/" + action.paymentId() + "/confirm")
+                .then().statusCode(200).body("status", equalTo("requires_action"));
+        stub().completeAuthentication(action.paymentId());
+        EventEnvelope paid = outcomes(tenant, 3).get(2);
+        assertThat(paid.type()).isEqualTo("PaymentSucceeded");
+        PaymentSucceeded succeeded = paid.dataAs(EventType.PaymentSucceeded, PaymentSucceeded.class);
+        assertThat(succeeded.paymentId()).isEqualTo(action.paymentId());
+        assertThat(succeeded.credits()).isEqualTo(500);
+        assertThat(succeeded.autoPurchaseRequestId()).isEqualTo(requestId);
+        assertThat(billing.strings("select status from purchase where id = ?::uuid", purchaseId)).containsExactly("SUCCEEDED");
+    }
+
+    /** The Stripe-protocol stub called as Stripe.js or a card holder's browser would. */
+    private static io.restassured.specification.RequestSpecification stubApi() {
+        java.net.URI base = java.net.URI.create(stub().baseUrl());
+        return io.restassured.RestAssured.given().baseUri("http://" + base.getHost()).port(base.getPort()).basePath("")
+                .auth().oauth2(StripeStub.TEST_API_KEY)
+                .contentType(io.restassured.http.ContentType.URLENC);
     }
 }

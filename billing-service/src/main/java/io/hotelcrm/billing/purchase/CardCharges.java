@@ -59,12 +59,14 @@ public class CardCharges {
                         return Uni.createFrom().failure(StripeCalls.unavailable(
                                 "The payment's outcome is not known yet; retry with the same Idempotency-Key"));
                     }
-                    String piId = se.getStripeError() != null && se.getStripeError().getPaymentIntent() != null
-                            ? se.getStripeError().getPaymentIntent().getId() : null;
+                    PaymentIntent failedPi = se.getStripeError() != null ? se.getStripeError().getPaymentIntent() : null;
+                    String piId = failedPi != null ? failedPi.getId() : null;
+                    String secret = failedPi != null ? failedPi.getClientSecret() : null;
                     String code = se instanceof CardException ce && ce.getCode() != null ? ce.getCode()
                             : se.getCode() != null ? se.getCode() : "payment_rejected";
                     String message = se.getStripeError() != null ? se.getStripeError().getMessage() : se.getMessage();
-                    return Panache.withTransaction(() -> outcomes.failed(p.id, piId, code, message));
+                    // An auto-purchase's authentication_required waits for an admin instead (PaymentOutcomes).
+                    return Panache.withTransaction(() -> outcomes.failed(p.id, piId, secret, code, message));
                 });
     }
 

@@ -1,6 +1,8 @@
 package io.hotelcrm.billing.purchase;
 
+import io.hotelcrm.billing.BillingConfig;
 import io.hotelcrm.contracts.EventType;
+import io.hotelcrm.contracts.billing.PaymentActionRequired;
 import io.hotelcrm.contracts.billing.PaymentFailed;
 import io.hotelcrm.contracts.billing.PaymentSucceeded;
 import io.hotelcrm.platform.outbox.Outbox;
@@ -22,13 +24,19 @@ public class PaymentOutcomes {
 
     private static final Logger LOG = Logger.getLogger(PaymentOutcomes.class);
 
+    /** Stripe's code for an off-session charge the bank wants authenticated (3-D Secure). */
+    static final String AUTHENTICATION_REQUIRED = "authentication_required";
+
     private final Outbox outbox;
     private final Refunds refunds;
     private final Disputes disputes;
     private final Clock clock;
     private final MeterRegistry metrics;
+    private final BillingConfig config;
 
-    public PaymentOutcomes(Outbox outbox, Refunds refunds, Disputes disputes, Clock clock, MeterRegistry metrics) {
+    public PaymentOutcomes(Outbox outbox, Refunds refunds, Disputes disputes, Clock clock, MeterRegistry metrics,
+                           BillingConfig config) {
+        this.config = config;
         this.outbox = outbox;
         this.refunds = refunds;
         this.disputes = disputes;
@@ -102,9 +110,22 @@ public class PaymentOutcomes {
 
     /** A definitive failure: announced once; ignored once paid (an out-of-order failure changes nothing). */
     public Uni<Purchase> failed(UUID purchaseId, String paymentIntentId, String code, String message) {
+        return failed(purchaseId, paymentIntentId, null, code, message);
+    }
+
+    /**
+     * Like {@link #failed(UUID, String, String, String)}, except for an auto-purchase whose off-session charge the
+     * bank wants authenticated ({@code authentication_required}, with the PaymentIntent's client secret when known):
+     * that is no failure but waits for an admin (REQUIRES_ACTION, PaymentActionRequired once); the PaymentIntent's
+     * webhook settles it later. Whichever of the synchronous answer and the webhook comes first records it.
+     */
+    public Uni<Purchase> failed(UUID purchaseId, String paymentIntentId, String clientSecret, String code, String message) {
         return Purchase.lock(purchaseId).chain(p -> {
             if (p.status == PurchaseStatus.SUCCEEDED || p.status == PurchaseStatus.FAILED) {
                 return Uni.createFrom().item(p);
+            }
+            if (PurchaseService.SOURCE_AUTO_PURCHASE.equals(p.source) && AUTHENTICATION_REQUIRED.equals(code)) {
+                return awaitAuthentication(p, paymentIntentId, clientSecret);
             }
             if (p.paymentIntentId == null) {
                 p.paymentIntentId = paymentIntentId;
@@ -117,6 +138,25 @@ public class PaymentOutcomes {
             metrics.counter("billing.purchases", "method", p.method, "outcome", "failed").increment();
             return publishFailure(p).replaceWith(p);
         });
+    }
+
+    /** An auto-purchase's off-session charge needs 3-D Secure: recorded and announced once; nothing is granted yet. */
+    private Uni<Purchase> awaitAuthentication(Purchase p, String paymentIntentId, String clientSecret) {
+        if (p.paymentIntentId == null) {
+            p.paymentIntentId = paymentIntentId;
+        }
+        if (p.clientSecret == null) {
+            p.clientSecret = clientSecret;
+        }
+        if (p.status != PurchaseStatus.PENDING) {
+            return Uni.createFrom().item(p); // already waiting (the webhook and the synchronous answer both say so)
+        }
+        p.status = PurchaseStatus.REQUIRES_ACTION;
+        p.updatedAt = clock.instant();
+        metrics.counter("billing.purchases", "method", p.method, "outcome", "requires_action").increment();
+        LOG.infof("auto-purchase %s of %s: the card needs 3-D Secure; waiting for an admin (%s)", p.autoPurchaseRequestId,
+                p.tenantId, p.paymentIntentId);
+        return outbox.publish(EventType.PaymentActionRequired, p.tenantId, paymentActionRequired(p)).replaceWith(p);
     }
 
     /** 3-D Secure needed: the browser completes it with the client secret; the webhook brings the result. */
@@ -185,12 +225,15 @@ public class PaymentOutcomes {
     /**
      * Publishes a settled purchase's outcome again, unchanged (the same payment id, purchase id and credits, or the
      * same reason), for a requester that did not hear the first one: credit-service's grant is idempotent by payment
-     * id. Nothing else changes. False when the purchase is not settled (nothing to repeat).
+     * id. An auto-purchase waiting for 3-D Secure repeats its PaymentActionRequired. Nothing else changes. False
+     * when there is nothing to repeat (the purchase is still under way).
      */
     public Uni<Boolean> republish(Purchase p) {
         return switch (p.status) {
             case SUCCEEDED -> outbox.publish(EventType.PaymentSucceeded, p.tenantId, paymentSucceeded(p)).replaceWith(true);
             case FAILED -> publishFailure(p).replaceWith(true);
+            case REQUIRES_ACTION -> p.autoPurchaseRequestId == null ? Uni.createFrom().item(false)
+                    : outbox.publish(EventType.PaymentActionRequired, p.tenantId, paymentActionRequired(p)).replaceWith(true);
             default -> Uni.createFrom().item(false);
         };
     }
@@ -199,6 +242,14 @@ public class PaymentOutcomes {
     static PaymentSucceeded paymentSucceeded(Purchase p) {
         return new PaymentSucceeded(p.paymentId(), p.id.toString(), p.packageId, p.credits, p.amountYen, p.source,
                 p.method, p.autoPurchaseRequestId);
+    }
+
+    /** The one place a PaymentActionRequired is built: the admin confirms at the dashboard's page of the purchase. */
+    PaymentActionRequired paymentActionRequired(Purchase p) {
+        String base = config.dashboardUrl().endsWith("/") ? config.dashboardUrl().substring(0, config.dashboardUrl().length() - 1)
+                : config.dashboardUrl();
+        return new PaymentActionRequired(p.paymentIntentId, p.id.toString(), p.packageId, p.amountYen, p.source,
+                p.autoPurchaseRequestId, base + "/purchases/" + p.id + "/confirm");
     }
 
     /** The one place a PaymentFailed of a recorded purchase is built. */

@@ -8,7 +8,10 @@ package io.hotelcrm.billing.purchase;
 public enum PurchaseStatus {
     /** Recorded; the Stripe call is under way or its outcome unknown. */
     PENDING,
-    /** The card needs 3-D Secure; the client secret lets the browser complete it. */
+    /**
+     * The card needs 3-D Secure; the client secret lets the browser complete it. An auto-purchase waits here for an
+     * admin (PaymentActionRequired) when the bank refused its off-session charge with authentication_required.
+     */
     REQUIRES_ACTION,
     /** An invoice was sent; paid by bank transfer later. */
     AWAITING_PAYMENT,

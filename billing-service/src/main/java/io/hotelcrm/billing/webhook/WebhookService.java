@@ -92,7 +92,7 @@ public class WebhookService {
             case "payment_intent.succeeded" -> onPurchase(object(event, PaymentIntent.class), pi -> purchaseOf(pi.getMetadata(), pi.getId(), null),
                     (pi, id) -> outcomes.succeeded(id, pi.getId(), null, pi.getLatestCharge(), pi.getAmountReceived()));
             case "payment_intent.payment_failed" -> onPurchase(object(event, PaymentIntent.class), pi -> purchaseOf(pi.getMetadata(), pi.getId(), null),
-                    (pi, id) -> outcomes.failed(id, pi.getId(),
+                    (pi, id) -> outcomes.failed(id, pi.getId(), pi.getClientSecret(),
                             pi.getLastPaymentError() == null ? "payment_failed" : pi.getLastPaymentError().getCode(),
                             pi.getLastPaymentError() == null ? null : pi.getLastPaymentError().getMessage()));
             case "invoice.paid" -> onPurchase(object(event, Invoice.class), inv -> purchaseOf(inv.getMetadata(), null, inv.getId()),
