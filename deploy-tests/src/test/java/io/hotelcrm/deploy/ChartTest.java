@@ -183,10 +183,10 @@ class ChartTest {
                         .as("other namespaces are named, never all of them: " + peer).isPositive();
             }
         }
-        // Besides, only alert-service's health watch calls the others; billing-service and alert-service
-        // themselves are called by no service.
+        // Besides, alert-service's health watch calls the others and credit-service reads billing's package
+        // catalogue (auto-purchase settings); alert-service itself is called by no service.
         Map<String, List<String>> callers = Map.of("ai-gateway-service", List.of("alert-service"),
-                "billing-service", List.of("alert-service"), "alert-service", List.of());
+                "billing-service", List.of("alert-service", "credit-service"), "alert-service", List.of());
         for (JsonNode policy : policies) {
             String svc = selectedService(policy);
             if (svc != null && callers.containsKey(svc)) {
@@ -229,7 +229,11 @@ class ChartTest {
                 files = walk.filter(f -> f.toString().endsWith(".java")).toList();
             }
             for (java.nio.file.Path file : files) {
-                var m = classPath.matcher(java.nio.file.Files.readString(file));
+                String source = java.nio.file.Files.readString(file);
+                if (source.contains("@RegisterRestClient")) {
+                    continue; // a client of another service's path, not a path this service serves
+                }
+                var m = classPath.matcher(source);
                 while (m.find()) {
                     String path = m.group(1);
                     // Prefix match on whole segments, longest first, as the Ingress' Prefix paths do
@@ -326,6 +330,15 @@ class ChartTest {
         JsonNode creditService = ofKind(RENDERED.get(Values.DEFAULT), "Service").stream()
                 .filter(s -> "credit-service".equals(selectedService(s))).findFirst().orElseThrow();
         assertThat(url).isEqualTo("http://" + name(creditService) + ":" + creditService.path("spec").path("ports").get(0).path("port").asInt());
+    }
+
+    @Test
+    void creditServiceReadsBillingsCatalogueThroughItsService() {
+        JsonNode credit = deploymentOf(RENDERED.get(Values.DEFAULT), "credit-service");
+        JsonNode billingService = ofKind(RENDERED.get(Values.DEFAULT), "Service").stream()
+                .filter(s -> "billing-service".equals(selectedService(s))).findFirst().orElseThrow();
+        assertThat(env(credit, "BILLING_SERVICE_URL")).isEqualTo("http://" + name(billingService) + ":"
+                + billingService.path("spec").path("ports").get(0).path("port").asInt());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.hotelcrm.system;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 
 import io.hotelcrm.stripestub.StripeStub;
 import io.hotelcrm.testsupport.LocalBroker;
@@ -43,12 +44,14 @@ class BillingFlowIT {
         stripe = StripeStub.start();
         Path publicKey = Path.of("target/jwt-public-billing.pem");
         Files.writeString(publicKey, TestJwt.publicKeyPem()); // test-only key pair of this JVM
-        credit = ServiceProcess.start("credit-service", ServiceEnv.of("credit-service", kafka, publicKey));
         Map<String, String> billingEnv = ServiceEnv.of("billing-service", kafka, publicKey);
         billingEnv.put("STRIPE_API_BASE", stripe.baseUrl());
         billingEnv.put("STRIPE_API_KEY", StripeStub.TEST_API_KEY);
         billingEnv.put("STRIPE_WEBHOOK_SECRET", stripe.webhookSecret());
         billing = ServiceProcess.start("billing-service", billingEnv);
+        Map<String, String> creditEnv = ServiceEnv.of("credit-service", kafka, publicKey);
+        creditEnv.put("BILLING_SERVICE_URL", billing.baseUrl()); // auto-purchase settings are checked against its catalogue
+        credit = ServiceProcess.start("credit-service", creditEnv);
         credit.awaitReady(STARTUP);
         billing.awaitReady(STARTUP);
         stripe.sendWebhooksTo(billing.baseUrl() + "/webhook/stripe");
@@ -126,6 +129,38 @@ class BillingFlowIT {
         assertThat(purchases).hasSize(1);
         assertThat(purchases.get(0)).containsEntry("source", "auto_purchase").containsEntry("paymentMethod", "stored_card")
                 .containsEntry("paymentStatus", "completed").containsEntry("amountYen", 5500);
+    }
+
+    @Test
+    void autoPurchaseSettingsAreCheckedAgainstBillingsCatalogueWhenSaved() {
+        String tenant = openAccount();
+        given().baseUri(credit.baseUrl()).auth().oauth2(TestJwt.admin(tenant)).contentType(ContentType.JSON)
+                .body(Map.of("enabled", true, "threshold", 100, "packageId", "pkg-nope"))
+                .put("/api/v1/credits/auto-purchase").then().statusCode(422)
+                .contentType("application/problem+json").body("code", equalTo("AUTO_PURCHASE_PACKAGE_UNKNOWN"))
+                .body("availablePackages.id", hasItem("pkg-500"));
+        given().baseUri(credit.baseUrl()).auth().oauth2(TestJwt.admin(tenant)).contentType(ContentType.JSON)
+                .body(Map.of("enabled", true, "threshold", 100, "purchaseAmount", 777))
+                .put("/api/v1/credits/auto-purchase").then().statusCode(422)
+                .body("code", equalTo("AUTO_PURCHASE_PACKAGE_UNKNOWN"));
+        given().baseUri(credit.baseUrl()).auth().oauth2(TestJwt.staff(tenant)).get("/api/v1/credits/balance").then()
+                .body("autoPurchase.enabled", equalTo(false)); // refused settings changed nothing
+
+        // A package of exactly the amount is found; TOP_UP defaults to the smallest package.
+        given().baseUri(credit.baseUrl()).auth().oauth2(TestJwt.admin(tenant)).contentType(ContentType.JSON)
+                .body(Map.of("enabled", true, "threshold", 100, "purchaseAmount", 500))
+                .put("/api/v1/credits/auto-purchase").then().statusCode(200)
+                .body("packageId", equalTo("pkg-500")).body("mode", equalTo("FIXED"));
+        given().baseUri(credit.baseUrl()).auth().oauth2(TestJwt.admin(tenant)).contentType(ContentType.JSON)
+                .body(Map.of("enabled", true, "threshold", 100, "mode", "TOP_UP", "targetBalance", 3000,
+                        "monthlyCapYen", 50000))
+                .put("/api/v1/credits/auto-purchase").then().statusCode(200)
+                .body("packageId", equalTo("pkg-500")).body("mode", equalTo("TOP_UP"))
+                .body("targetBalance", equalTo(3000)).body("monthlyCapYen", equalTo(50000));
+        given().baseUri(credit.baseUrl()).auth().oauth2(TestJwt.admin(tenant)).contentType(ContentType.JSON)
+                .body(Map.of("enabled", true, "threshold", 100, "packageId", "pkg-500", "monthlyCapYen", 1000))
+                .put("/api/v1/credits/auto-purchase").then().statusCode(400)
+                .body("code", equalTo("VALIDATION_FAILED")).body("violations[0].field", equalTo("monthlyCapYen"));
     }
 
     // ---------------------------------------------------------------------------------------------------

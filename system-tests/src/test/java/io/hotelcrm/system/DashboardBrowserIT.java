@@ -59,8 +59,11 @@ class DashboardBrowserIT {
         Files.writeString(publicKey, pem("PUBLIC KEY", identityProvider.getPublic().getEncoded()));
         Path privateKey = publicKey.resolveSibling("private.pem");
         Files.writeString(privateKey, pem("PRIVATE KEY", identityProvider.getPrivate().getEncoded()));
-        for (String name : List.of("credit-service", "ai-gateway-service", "billing-service", "alert-service")) {
+        for (String name : List.of("billing-service", "credit-service", "ai-gateway-service", "alert-service")) {
             Map<String, String> env = ServiceEnv.of(name, kafka, publicKey);
+            if (name.equals("credit-service")) {
+                env.put("BILLING_SERVICE_URL", services.get("billing-service").baseUrl()); // checks auto-purchase packages
+            }
             if (name.equals("ai-gateway-service")) {
                 env.put("CREDIT_SERVICE_URL", services.get("credit-service").baseUrl()); // reserves credits there
             }
