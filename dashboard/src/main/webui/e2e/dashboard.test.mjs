@@ -154,6 +154,27 @@ describe('dashboard at desktop, admin flows', () => {
     await context.close()
   })
 
+  test('auto-purchase tops up to a target within a monthly cap', async () => {
+    const tenant = newTenant()
+    const { page, context } = await open('desktop', tenant, 'admin')
+    const admin = await signIn(BASE, tenant, 'admin', 'manager')
+    await page.getByTestId('auto-enabled').check()
+    await page.getByTestId('auto-mode-topup').check()
+    await page.getByTestId('auto-package').selectOption('pkg-500')
+    await page.getByTestId('auto-target').fill('3000')
+    await page.getByTestId('auto-cap-yen').fill('30000')
+    await page.getByTestId('save-auto').click()
+    assert.equal(await text(page.getByTestId('auto-saved')), '保存しました')
+    const saved = (await balanceOf(admin)).autoPurchase
+    assert.equal(saved.enabled, true)
+    assert.equal(saved.mode, 'TOP_UP')
+    assert.equal(saved.packageId, 'pkg-500')
+    assert.equal(saved.targetBalance, 3000)
+    assert.equal(saved.monthlyCapYen, 30000)
+    assert.match(await text(page.getByTestId('auto-state')), /今月の自動購入: 0 クレジット/)
+    await context.close()
+  })
+
   test('an alert raised by spending appears live', async () => {
     const tenant = newTenant()
     const { page, context } = await open('desktop', tenant, 'admin')

@@ -93,8 +93,19 @@ export interface Balance {
     /** Refunded credits that running executions held when the refund came; taken from the next available */
     owedCredits?: number
   }
-  autoPurchase: { enabled: boolean; threshold: number; purchaseAmount: number }
+  autoPurchase: AutoPurchase
   usage: { topFunctions: { functionType: string; creditsUsed: number; percentage: number }[]; dailyUsage: { date: string; credits: number }[] }
+}
+/** Auto-purchase settings and where they stand (credit-service PUT /api/v1/credits/auto-purchase answers the same) */
+export interface AutoPurchase {
+  enabled: boolean; threshold: number; purchaseAmount: number; mode: 'FIXED' | 'TOP_UP'; packageId: string | null
+  targetBalance: number | null; monthlyCapCredits: number | null; monthlyCapYen: number | null
+  state?: { requestInFlight: boolean; consecutiveFailures: number; lastFailure: string | null; creditsThisMonth: number; yenThisMonth: number }
+}
+/** The body of PUT /api/v1/credits/auto-purchase: the settings without their state */
+export function autoPurchaseSettings(a: AutoPurchase) {
+  const { enabled, threshold, purchaseAmount, mode, packageId, targetBalance, monthlyCapCredits, monthlyCapYen } = a
+  return { enabled, threshold, purchaseAmount, mode, packageId, targetBalance, monthlyCapCredits, monthlyCapYen }
 }
 export interface Analytics {
   period: { startDate: string; endDate: string; days: number }
