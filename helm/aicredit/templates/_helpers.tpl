@@ -117,6 +117,11 @@ Plain settings inline, credentials only as secretKeyRef.
   value: {{ .perMinute.analytics | quote }}
 {{- end }}
 {{- end }}
+{{- if eq $name "billing-service" }}
+{{- /* PaymentActionRequired links an admin to <dashboard>/purchases/<id>/confirm (3-D Secure of an auto-purchase) */}}
+- name: DASHBOARD_URL
+  value: {{ include "aicredit.publicUrl" $root | quote }}
+{{- end }}
 {{- /* URLs of the services this one may call: those whose networkPolicy.clients list it */}}
 {{- range $peer, $var := dict "credit-service" "CREDIT_SERVICE_URL" "ai-gateway-service" "GATEWAY_SERVICE_URL" "billing-service" "BILLING_SERVICE_URL" }}
 {{- if has $name (index $root.Values.networkPolicy.clients $peer | default list) }}
@@ -236,3 +241,12 @@ privileged: false
 capabilities:
   drop: ["ALL"]
 {{- end -}}
+
+{{/* Where hotels reach the dashboard: ingress.publicUrl, else https://<ingress.host> with TLS, http:// without */}}
+{{- define "aicredit.publicUrl" -}}
+{{- if .Values.ingress.publicUrl -}}
+{{- .Values.ingress.publicUrl -}}
+{{- else -}}
+{{- printf "%s://%s" (ternary "https" "http" (ne (.Values.ingress.tlsSecret | default "") "")) .Values.ingress.host -}}
+{{- end -}}
+{{- end }}

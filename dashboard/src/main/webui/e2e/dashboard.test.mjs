@@ -215,4 +215,67 @@ describe('dashboard at desktop, admin flows', () => {
     assert.match(error, /[\u3040-\u30ff\u4e00-\u9fff]/, error)
     await context.close()
   })
+
+  test('an auto-purchase the bank wants authenticated is confirmed by an admin at its link, and the credits arrive', async () => {
+    const tenant = newTenant()
+    const admin = await signIn(BASE, tenant, 'admin', 'manager')
+    const staff = await signIn(BASE, tenant, 'staff', 'sato')
+    // Stripe's 3184 card saved for off-session use: the card holder passes 3-D Secure once while saving it (test mode)
+    const setup = await call(BASE, admin, 'POST', '/api/v1/billing/payment-method',
+      { paymentMethodId: 'pm_card_authenticationRequired', billingEmail: `keiri@${tenant}.example.jp` })
+    assert.equal(setup.status, 'requires_action')
+    assert.equal((await fetch(`${BASE}/stripe-test/v1/setup_intents/${setup.setupIntentId}/authenticate`, { method: 'POST' })).status, 200)
+    await until('the saved 3184 card', async () =>
+      (await call(BASE, admin, 'GET', '/api/v1/billing/payment-method').catch(() => null))?.last4 === '3184')
+    await call(BASE, admin, 'PUT', '/api/v1/credits/auto-purchase', { enabled: true, threshold: 499, mode: 'FIXED', packageId: 'pkg-500', purchaseAmount: 500 })
+    const before = await balanceOf(admin)
+    await execute(BASE, staff, 'chatbot') // below the threshold: credit-service asks billing to buy pkg-500
+    // The bank wants 3-D Secure for the off-session charge: the purchase waits for an admin (PaymentActionRequired)
+    const waiting = await until('the auto-purchase waiting for 3-D Secure', async () =>
+      (await call(BASE, admin, 'GET', '/api/v1/billing/purchases?limit=10')).items
+        .find(p => p.source === 'auto_purchase' && p.paymentStatus === 'requires_action'))
+    const link = `${BASE}/purchases/${waiting.transactionId}/confirm` // the alert's confirmUrl
+
+    const visit = async (role) => {
+      const context = await browser.newContext({ viewport: VIEWPORTS.desktop, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' })
+      const page = await context.newPage()
+      page.setDefaultTimeout(TIMEOUT)
+      const errors = []
+      page.on('pageerror', e => errors.push(e))
+      await page.goto(link) // opened from the alert's e-mail or Slack message: sign in there
+      await page.getByLabel('ホテル（テナント）').fill(tenant)
+      await page.getByLabel(role === 'admin' ? '管理者' : 'スタッフ').check()
+      await page.getByRole('button', { name: 'ログイン' }).click()
+      return { context, page, errors, dialog: page.getByRole('dialog', { name: '自動購入の本人認証' }) }
+    }
+    const asStaff = await visit('staff')
+    await asStaff.dialog.getByTestId('confirm-staff').waitFor()
+    assert.match(await text(asStaff.dialog.getByTestId('confirm-staff')), /管理者が行います/)
+    assert.equal(await asStaff.dialog.getByTestId('confirm-authenticate').count(), 0)
+    await asStaff.context.close()
+
+    const { context, page, errors, dialog } = await visit('admin')
+    await dialog.getByTestId('confirm-authenticate').waitFor()
+    assert.equal(await text(dialog.getByTestId('confirm-amount')), '¥5,500（税込）')
+    assert.equal(await text(dialog.getByTestId('confirm-credits')), '500 クレジット')
+    assert.match(await text(dialog.getByTestId('confirm-package')), /スタンダード/)
+    assert.equal(await text(dialog.getByTestId('confirm-status')), '本人認証待ち')
+    await page.getByTestId('purchase-status').filter({ hasText: '本人認証待ち' }).waitFor() // the list says so too
+    await dialog.getByTestId('confirm-authenticate').click()
+    await dialog.getByTestId('three-ds').waitFor() // test mode: the stub's challenge stands in for the bank's
+    await dialog.getByTestId('three-ds-pass').click()
+    await dialog.getByTestId('confirm-new-balance').waitFor({ timeout: 60000 })
+    assert.match(await text(dialog.getByTestId('confirm-result')), /支払い済み.*500 クレジットを追加しました/s)
+    const after = await balanceOf(admin)
+    assert.equal(after.balance.totalPurchased, before.balance.totalPurchased + 500)
+    assert.equal(await text(dialog.getByTestId('confirm-new-balance')), number(after.balance.currentBalance))
+    await dialog.getByRole('button', { name: '閉じる' }).first().click()
+    assert.equal(new URL(page.url()).pathname, '/')
+    assert.equal(await text(page.getByTestId('balance')), number(after.balance.currentBalance))
+    await page.getByTestId('purchase-status').filter({ hasText: '支払い済み' }).waitFor()
+    assert.equal((await call(BASE, admin, 'POST', `/api/v1/billing/purchases/${waiting.transactionId}/confirm`)).payment.paymentStatus, 'completed')
+    assert.equal((await balanceOf(admin)).balance.totalPurchased, after.balance.totalPurchased) // nothing charged twice
+    assert.deepEqual(errors, [])
+    await context.close()
+  })
 })

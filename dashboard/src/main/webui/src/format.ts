@@ -11,7 +11,7 @@ export const TRANSACTION_LABELS: Record<string, string> = {
 }
 export const GRANT_LABELS: Record<string, string> = { MONTHLY_FREE: '無料クレジット', PURCHASE: '購入分', BONUS: 'ボーナス', REFUND: '返金分' }
 export const PAYMENT_STATUS_LABELS: Record<string, string> = {
-  completed: '支払い済み', pending: '支払い待ち', failed: '失敗', requires_action: '認証待ち',
+  completed: '支払い済み', pending: '支払い待ち', failed: '失敗', requires_action: '本人認証待ち',
 }
 export const PAYMENT_METHOD_LABELS: Record<string, string> = { stripe: 'クレジットカード', invoice: '請求書払い', stored_card: '登録済みカード' }
 export const SEVERITY_LABELS: Record<string, string> = { INFO: 'お知らせ', WARNING: '警告', HIGH: '重要', CRITICAL: '緊急' }

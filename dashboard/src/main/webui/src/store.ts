@@ -11,7 +11,25 @@ export const state = reactive({
   alerts: [] as Alert[],
   streamConnected: false,
   error: '' as string,
+  /** The purchase whose 3-D Secure an admin completes (/purchases/<id>/confirm), while its dialog is open */
+  confirming: confirmPagePurchase(location.pathname),
 })
+
+/** The purchase id of the page an auto-purchase waiting for 3-D Secure links to: /purchases/<id>/confirm */
+export function confirmPagePurchase(path: string): string | null {
+  return /^\/purchases\/([0-9a-fA-F-]{36})\/confirm\/?$/.exec(path)?.[1] ?? null
+}
+
+/** Opens the confirmation of {@code purchaseId} at its own address (a reload or a shared link shows it again). */
+export function openConfirmation(purchaseId: string) {
+  window.history.pushState(null, '', `/purchases/${purchaseId}/confirm`)
+  state.confirming = purchaseId
+}
+
+export function closeConfirmation() {
+  if (confirmPagePurchase(location.pathname)) window.history.replaceState(null, '', '/')
+  state.confirming = null
+}
 
 export const isAdmin = () => state.session?.role === 'admin'
 

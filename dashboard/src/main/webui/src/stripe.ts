@@ -41,3 +41,12 @@ export async function mountCard(key: string, el: HTMLElement): Promise<CardHandl
     },
   }
 }
+
+/**
+ * 3-D Secure for a PaymentIntent confirmed on the server (an auto-purchase the admin confirms at
+ * /purchases/<id>/confirm): Stripe.js shows the bank's challenge; true when it was passed.
+ */
+export async function handleNextAction(key: string, clientSecret: string): Promise<boolean> {
+  const stripe = await loadStripe(key)
+  return !(await stripe.handleNextAction({ clientSecret })).error
+}

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 
 /**
  * The dashboard's own two endpoints: what the browser needs to know about this deployment, and the
- * dev-only sign-in. In production the hotel CRM's identity provider issues the token and the host app
+ * dev-only sign-in; and the SPA's one deep link, {@code /purchases/<id>/confirm} (an auto-purchase waiting for 3-D
+ * Secure), answered with index.html. In production the hotel CRM's identity provider issues the token and the host app
  * hands it over (docs/dashboard.md); the sign-in then answers 404.
  */
 @ApplicationScoped
@@ -28,6 +29,8 @@ public class DashboardEndpoints {
     private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
     private static final Pattern USER = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
     private static final Set<String> ROLES = Set.of("staff", "admin");
+    /** Served as index.html (the SPA reads the purchase id from the path); nothing else falls back to it. */
+    static final String CONFIRM_PAGE = "/purchases/[0-9a-fA-F-]{36}/confirm/?";
 
     private final DashboardConfig config;
     private final boolean devSignIn;
@@ -45,6 +48,8 @@ public class DashboardEndpoints {
     void register(@Observes Router router) {
         router.get("/dashboard-api/config").handler(this::config);
         router.post("/dashboard-api/dev/sign-in").handler(BodyHandler.create().setBodyLimit(4096)).handler(this::signIn);
+        // The SPA's own page: PaymentActionRequired links an admin to <dashboard>/purchases/<id>/confirm
+        router.getWithRegex(CONFIRM_PAGE).handler(ctx -> ctx.reroute("/index.html"));
     }
 
     private void config(RoutingContext ctx) {

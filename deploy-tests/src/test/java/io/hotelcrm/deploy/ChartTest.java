@@ -341,6 +341,24 @@ class ChartTest {
                 + billingService.path("spec").path("ports").get(0).path("port").asInt());
     }
 
+    /** PaymentActionRequired links an admin to <dashboard>/purchases/<id>/confirm: the address hotels reach the dashboard at. */
+    @ParameterizedTest
+    @EnumSource(Values.class)
+    void billingLinksAdminsToThePublicDashboard(Values values) {
+        JsonNode billing = deploymentOf(RENDERED.get(values), "billing-service");
+        JsonNode rule = ofKind(RENDERED.get(values), "Ingress").get(0).path("spec").path("rules").get(0);
+        boolean tls = ofKind(RENDERED.get(values), "Ingress").get(0).path("spec").path("tls").size() > 0;
+        assertThat(env(billing, "DASHBOARD_URL")).isEqualTo((tls ? "https://" : "http://") + rule.path("host").asText());
+        assertThat(env(billing, "DASHBOARD_URL")).isEqualTo(values == Values.PRODUCTION ? "https://credits.hotelcrm.jp"
+                : "http://credits.hotelcrm.local");
+        // Behind a load balancer that terminates TLS (no tlsSecret), ingress.publicUrl says where hotels are
+        JsonNode behindLb = deploymentOf(Chart.parse(Chart.renderText(values, Map.of("ingress.publicUrl",
+                "https://credits.example.jp:8443"))), "billing-service");
+        assertThat(env(behindLb, "DASHBOARD_URL")).isEqualTo("https://credits.example.jp:8443");
+        assertThatThrownBy(() -> Chart.renderText(values, Map.of("ingress.publicUrl", "https://credits.example.jp/app/")))
+                .hasMessageContaining("publicUrl");
+    }
+
     @Test
     void productionMigratesInAHookJobBeforeTheRollout() throws Exception {
         List<JsonNode> jobs = ofKind(WITH_HOOKS.get(Values.PRODUCTION), "Job");

@@ -365,6 +365,23 @@ final class Api {
         return stub.events("payment_intent.succeeded", id).get(0);
     }
 
+    /** The card holder passed 3-D Secure while saving a card: the SetupIntent succeeds and the card is attached. */
+    JsonNode completeSetupAuthentication(String id) {
+        ObjectNode si = find(id, "setup_intent");
+        if (!"requires_action".equals(si.get("status").asText())) {
+            throw new IllegalStateException(id + " does not require action but is " + si.get("status").asText());
+        }
+        si.put("status", "succeeded");
+        si.putNull("next_action");
+        String customer = si.path("customer").asText(null);
+        ObjectNode pm = stub.objects.get(si.path("payment_method").asText());
+        if (customer != null && pm != null) {
+            pm.put("customer", customer);
+        }
+        stub.emit("setup_intent.succeeded", si, null, null);
+        return stub.events("setup_intent.succeeded", id).get(0);
+    }
+
     JsonNode failAuthentication(String id) {
         ObjectNode pi = find(id, "payment_intent");
         if (!"requires_action".equals(pi.get("status").asText())) {

@@ -159,6 +159,13 @@ public final class StripeStub implements AutoCloseable {
         }
     }
 
+    /** The card holder passed 3-D Secure while saving a card: setup_intent.succeeded is sent (the card is saved). */
+    public JsonNode completeSetupAuthentication(String setupIntentId) {
+        synchronized (lock) {
+            return api.completeSetupAuthentication(setupIntentId);
+        }
+    }
+
     /** The customer failed (or abandoned) 3-D Secure: payment_intent.payment_failed is sent. */
     public JsonNode failAuthentication(String paymentIntentId) {
         synchronized (lock) {

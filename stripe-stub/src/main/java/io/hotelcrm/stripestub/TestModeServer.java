@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  * <pre>
  *   POST /v1/payment_intents/{id}/authenticate   the customer passed 3-D Secure
  *   POST /v1/payment_intents/{id}/fail           the customer failed (or abandoned) it
+ *   POST /v1/setup_intents/{id}/authenticate     the card holder passed 3-D Secure while saving a card
  *   POST /v1/invoices/{id}/pay                   the invoice was paid by bank transfer
  *   POST /v1/payment_intents/{id}/dispute        the cardholder disputes the charge (charge.dispute.created)
  *   POST /v1/disputes/{id}/withdraw              the disputed funds leave the balance (.funds_withdrawn)
@@ -41,7 +42,7 @@ import java.util.regex.Pattern;
  */
 public final class TestModeServer implements AutoCloseable {
 
-    private static final Pattern ACTION = Pattern.compile("(?:/stripe-test)?/v1/(payment_intents|invoices|disputes)/([A-Za-z0-9_]{1,100})/(authenticate|fail|pay|dispute|withdraw|win|lose)");
+    private static final Pattern ACTION = Pattern.compile("(?:/stripe-test)?/v1/(payment_intents|setup_intents|invoices|disputes)/([A-Za-z0-9_]{1,100})/(authenticate|fail|pay|dispute|withdraw|win|lose)");
 
     private final StripeStub stub;
     private final HttpServer control;
@@ -79,6 +80,7 @@ public final class TestModeServer implements AutoCloseable {
                 body = stub.write(switch (m.group(1) + " " + m.group(3)) {
                     case "payment_intents authenticate" -> stub.completeAuthentication(id);
                     case "payment_intents fail" -> stub.failAuthentication(id);
+                    case "setup_intents authenticate" -> stub.completeSetupAuthentication(id);
                     case "invoices pay" -> stub.payInvoice(id);
                     case "payment_intents dispute" -> stub.dispute(id);
                     case "disputes withdraw" -> stub.withdrawDisputeFunds(id);

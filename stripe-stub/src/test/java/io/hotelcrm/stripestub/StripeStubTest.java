@@ -204,7 +204,9 @@ class StripeStubTest {
                 .containsExactly("charge.dispute.closed", "charge.dispute.funds_reinstated");
         assertThatThrownBy(() -> stub.closeDispute(disputeId, false)).isInstanceOf(StripeError.class);
 
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> received.size() >= 5);
+        // All four dispute events delivered (the webhooks go out one by one, after the payment's own events)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                received.stream().filter(e -> e.getType().startsWith("charge.dispute.")).count() >= 4);
         List<Event> disputes = received.stream().filter(e -> e.getType().startsWith("charge.dispute.")).toList();
         assertThat(disputes).extracting(Event::getType).containsExactly("charge.dispute.created",
                 "charge.dispute.funds_withdrawn", "charge.dispute.closed", "charge.dispute.funds_reinstated");
@@ -247,5 +249,34 @@ class StripeStubTest {
         assertThat(post.apply("/v1/disputes/" + dispute + "/win").statusCode()).isEqualTo(400); // closed stays closed
         assertThat(stub.object(dispute).orElseThrow().get("status").asText()).isEqualTo("lost");
         control.close(); // stops the control port and the stub (stopping it again after the test is harmless)
+    }
+
+    @Test
+    void aCardNeedingThreeDSecureIsSavedWhenTheTestModeActionPassesItsSetupIntent() throws Exception {
+        var customer = stripe.customers().create(com.stripe.param.CustomerCreateParams.builder().setEmail("keiri@hotel.example.jp").build());
+        var setup = stripe.setupIntents().create(com.stripe.param.SetupIntentCreateParams.builder().setCustomer(customer.getId())
+                .setPaymentMethod("pm_card_authenticationRequired").setConfirm(true).build());
+        assertThat(setup.getStatus()).isEqualTo("requires_action");
+        TestModeServer control = new TestModeServer(stub, 0);
+        var http = java.net.http.HttpClient.newHttpClient();
+        var passed = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(control.controlUrl()
+                        + "/stripe-test/v1/setup_intents/" + setup.getId() + "/authenticate"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(passed.statusCode()).isEqualTo(200);
+        assertThat(passed.body()).contains("setup_intent.succeeded");
+        assertThat(stripe.setupIntents().retrieve(setup.getId()).getStatus()).isEqualTo("succeeded");
+        var card = stripe.paymentMethods().retrieve(setup.getPaymentMethod());
+        assertThat(card.getCustomer()).isEqualTo(customer.getId());
+        assertThat(card.getCard().getLast4()).isEqualTo("3184");
+        // Saved, the card still wants 3-D Secure off-session, as Stripe's 3184 does
+        assertThatThrownBy(() -> stripe.paymentIntents().create(PaymentIntentCreateParams.builder().setAmount(5500L)
+                .setCurrency("jpy").setCustomer(customer.getId()).setPaymentMethod(card.getId()).setConfirm(true)
+                .setOffSession(true).build()))
+                .isInstanceOfSatisfying(CardException.class, e -> assertThat(e.getCode()).isEqualTo("authentication_required"));
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(control.controlUrl()
+                        + "/v1/setup_intents/" + setup.getId() + "/authenticate"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(409); // passed already
+        control.close();
     }
 }

@@ -102,6 +102,10 @@ public class Purchase extends PanacheEntityBase {
     @Column(name = "user_id")
     public String userId;
 
+    /** An admin's on-session confirmations sent to Stripe so far (the n of their idempotency keys). */
+    @Column(name = "confirm_attempts")
+    public int confirmAttempts;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
