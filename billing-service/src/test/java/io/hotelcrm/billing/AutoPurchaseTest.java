@@ -23,6 +23,8 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.URL;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -189,6 +191,29 @@ class AutoPurchaseTest {
         assertThat(billing.strings("select status || '/' || failure_code from purchase where auto_purchase_request_id = ?",
                 requestId)).containsExactly("FAILED/price_changed");
         assertThat(billing.eventsOfTenant(tenant)).containsExactly("PaymentFailed");
+    }
+
+    @Test
+    void theBoundIsThePackagesCataloguePriceSoTaxOnTheTotalDoesNotRefuseTheCharge() throws Exception {
+        // ¥1,005 + ¥100 tax = ¥1,105 in the catalogue; three in one charge: ¥3,015 + ¥301 tax = ¥3,316, a yen above
+        // 3 × ¥1,105, which credit-service sends as the bound. The price did not change: the charge goes through.
+        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("insert into ai_credit_packages (id, plan_type, credits, price_yen, discount_rate, is_bulk, "
+                    + "display_name, sort_order) values ('pkg-odd-test', null, 100, 1005, 0, false, 'test only', 99)");
+        }
+        try {
+            String tenant = newTenant();
+            saveCard(tenant, "pm_card_visa").then().statusCode(200).body("status", equalTo("succeeded"));
+            producer.send(request(tenant, UUID.randomUUID().toString(), "pkg-odd-test", 300, "TOP_UP", 3, 3315, 1));
+            EventEnvelope outcome = outcomes(tenant, 1).get(0);
+            assertThat(outcome.type()).isEqualTo("PaymentSucceeded");
+            assertThat(outcome.dataAs(EventType.PaymentSucceeded, PaymentSucceeded.class).amountYen()).isEqualTo(3316);
+        } finally {
+            try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+                // off sale again (its purchase keeps referring to it), so the catalogue other tests read is unchanged
+                st.executeUpdate("update ai_credit_packages set active = false, valid_until = now() where id = 'pkg-odd-test'");
+            }
+        }
     }
 
     @Test

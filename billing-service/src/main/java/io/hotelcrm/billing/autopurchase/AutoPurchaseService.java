@@ -1,6 +1,7 @@
 package io.hotelcrm.billing.autopurchase;
 
 import io.hotelcrm.billing.catalog.CreditPackage;
+import io.hotelcrm.billing.catalog.TaxPolicy;
 import io.hotelcrm.billing.customer.StripeCustomer;
 import io.hotelcrm.billing.purchase.CardCharges;
 import io.hotelcrm.billing.purchase.PaymentOutcomes;
@@ -37,14 +38,16 @@ public class AutoPurchaseService {
     private final CardCharges cards;
     private final PaymentOutcomes outcomes;
     private final Outbox outbox;
+    private final TaxPolicy tax;
     private final Clock clock;
 
     public AutoPurchaseService(PurchaseService purchases, CardCharges cards, PaymentOutcomes outcomes, Outbox outbox,
-                               Clock clock) {
+                               TaxPolicy tax, Clock clock) {
         this.purchases = purchases;
         this.cards = cards;
         this.outcomes = outcomes;
         this.outbox = outbox;
+        this.tax = tax;
         this.clock = clock;
     }
 
@@ -77,7 +80,9 @@ public class AutoPurchaseService {
                         if (customer == null || customer.defaultPaymentMethodId == null) {
                             return refuse(p, "no_saved_card", "No saved card to charge off-session");
                         }
-                        if (request.maxAmountYen() > 0 && p.amountYen > request.maxAmountYen()) {
+                        // The bound is packages × the catalogue's tax-included price, as credit-service saw it; the
+                        // tax charged is reckoned once on the total, which may be up to a yen per package more.
+                        if (request.maxAmountYen() > 0 && packages * tax.withTax(pkg.priceYen) > request.maxAmountYen()) {
                             LOG.warnf("auto-purchase %s of %s: ¥%d to charge now, the settings allowed ¥%d; not charged",
                                     request.requestId(), tenant, p.amountYen, request.maxAmountYen());
                             return refuse(p, "price_changed", "The price rose to ¥" + p.amountYen
