@@ -728,12 +728,33 @@ final class Api {
         String subscriptionId = inv.path("parent").path("subscription_details").path("subscription").asText(null);
         if (subscriptionId != null) {
             ObjectNode sub = find(subscriptionId, "subscription");
+            if (sub.hasNonNull("pending_update") && inv.get("id").asText().equals(sub.path("latest_invoice").asText())) {
+                applyPendingUpdate(sub, key);
+            }
             if ("incomplete".equals(sub.get("status").asText()) || "past_due".equals(sub.get("status").asText())) {
                 ObjectNode previous = JsonNodeFactory.instance.objectNode().put("status", sub.get("status").asText());
                 sub.put("status", "active");
                 stub.emit("customer.subscription.updated", sub, previous, key);
             }
         }
+    }
+
+    /** The invoice of a pending update is paid: Stripe applies its items and clears it. */
+    private void applyPendingUpdate(ObjectNode sub, String key) {
+        ObjectNode pending = (ObjectNode) sub.get("pending_update");
+        ObjectNode previous = JsonNodeFactory.instance.objectNode();
+        previous.set("items", sub.get("items").deepCopy());
+        previous.set("pending_update", pending.deepCopy());
+        for (JsonNode change : pending.path("subscription_items")) {
+            for (JsonNode existing : sub.get("items").get("data")) {
+                if (existing.get("id").asText().equals(change.path("id").asText())) {
+                    ((ObjectNode) existing).set("price", change.get("price").deepCopy());
+                }
+            }
+        }
+        sub.putNull("pending_update");
+        stub.emit("customer.subscription.pending_update_applied", sub, previous, key);
+        stub.emit("customer.subscription.updated", sub, previous, key);
     }
 
     JsonNode failInvoicePayment(String id) {
@@ -770,6 +791,8 @@ final class Api {
         sub.putNull("next_pending_invoice_item_invoice");
         sub.putNull("trial_end");
         sub.putNull("trial_start");
+        sub.putNull("pending_update");
+        sub.putNull("default_payment_method");
         sub.put("customer", customer);
         sub.put("currency", "jpy");
         sub.set("metadata", metadata(p));
@@ -829,9 +852,27 @@ final class Api {
         return item;
     }
 
+    /** What {@code payment_behavior=pending_if_incomplete} accepts (Stripe's pending updates reference). */
+    private static final List<String> PENDING_UPDATE_PARAMS = List.of("expand", "payment_behavior", "proration_behavior",
+            "proration_date", "billing_cycle_anchor", "items", "trial_end", "trial_from_plan", "add_invoice_items");
+
+    /** How long Stripe keeps a pending update whose invoice is not paid: 23 hours. */
+    private static final long PENDING_UPDATE_LIFETIME = 23L * 3600;
+
     private ObjectNode updateSubscription(ObjectNode sub, ObjectNode p, String key) {
         if ("canceled".equals(sub.get("status").asText())) {
             throw StripeError.invalid("subscription", "A canceled subscription can only update its cancellation_details.");
+        }
+        String behavior = p.path("payment_behavior").asText("allow_incomplete");
+        boolean pendingIfIncomplete = behavior.equals("pending_if_incomplete");
+        if (pendingIfIncomplete) {
+            for (var names = p.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!PENDING_UPDATE_PARAMS.contains(name)) {
+                    throw StripeError.invalid(name, "You cannot pass `" + name + "` when payment_behavior is "
+                            + "pending_if_incomplete; only the attributes of pending updates are supported.");
+                }
+            }
         }
         ObjectNode previous = JsonNodeFactory.instance.objectNode();
         if (p.has("metadata")) {
@@ -840,10 +881,10 @@ final class Api {
         }
         JsonNode items = p.get("items");
         if (items != null && items.isArray()) {
-            previous.set("items", sub.get("items").deepCopy());
+            ArrayNode current = (ArrayNode) sub.get("items").get("data");
             long oldTotal = 0;
             long newTotal = 0;
-            ArrayNode current = (ArrayNode) sub.get("items").get("data");
+            List<ObjectNode[]> newPrices = new ArrayList<>(); // {item, its new price}
             for (JsonNode change : items) {
                 String itemId = change.path("id").asText(null);
                 ObjectNode target = null;
@@ -858,16 +899,17 @@ final class Api {
                 ObjectNode price = find(change.path("price").asText(), "price");
                 oldTotal += target.get("price").get("unit_amount").asLong();
                 newTotal += price.get("unit_amount").asLong();
-                target.set("price", price.deepCopy());
+                newPrices.add(new ObjectNode[] {target, price});
             }
             String proration = p.path("proration_behavior").asText("create_prorations");
             long start = current.get(0).get("current_period_start").asLong();
             long end = current.get(0).get("current_period_end").asLong();
             double left = Math.max(0, Math.min(1, (end - stub.now()) / (double) (end - start)));
             long prorated = Math.round((newTotal - oldTotal) * left);
+            ObjectNode inv = null;
             if (proration.equals("always_invoice") && prorated != 0) {
                 ObjectNode customer = find(sub.get("customer").asText(), "customer");
-                ObjectNode inv = newInvoice(sub.get("customer").asText(), customer);
+                inv = newInvoice(sub.get("customer").asText(), customer);
                 inv.put("billing_reason", "subscription_update");
                 inv.put("collection_method", "charge_automatically");
                 ObjectNode parent = inv.putObject("parent");
@@ -878,14 +920,113 @@ final class Api {
                 recompute(inv);
                 stub.objects.put(inv.get("id").asText(), inv);
                 finalizeInvoice(inv, key);
+                previous.put("latest_invoice", sub.path("latest_invoice").asText(null));
                 sub.put("latest_invoice", inv.get("id").asText());
-                if (prorated > 0 && "active".equals(sub.get("status").asText())) {
+            }
+            boolean charge = inv != null && prorated > 0 && "active".equals(sub.get("status").asText());
+            if (pendingIfIncomplete && charge) {
+                // Stripe charges the invoice with the subscription's (else the customer's) default payment method and
+                // applies the new items only if that payment succeeds; otherwise they wait in pending_update.
+                JsonNode replaced = sub.get("pending_update"); // a new update replaces a pending one
+                sub.putNull("pending_update");
+                if (chargeInvoice(inv, sub, key)) {
+                    previous.set("items", sub.get("items").deepCopy());
+                    newPrices.forEach(change -> change[0].set("price", change[1].deepCopy()));
+                    if (replaced != null && !replaced.isNull()) {
+                        previous.set("pending_update", replaced);
+                    }
+                } else {
+                    ObjectNode pending = JsonNodeFactory.instance.objectNode();
+                    pending.putNull("billing_cycle_anchor");
+                    pending.put("expires_at", stub.now() + PENDING_UPDATE_LIFETIME);
+                    ArrayNode pendingItems = pending.putArray("subscription_items");
+                    newPrices.forEach(change -> pendingItems.add(change[0].deepCopy().set("price", change[1].deepCopy())));
+                    pending.putNull("trial_end");
+                    pending.putNull("trial_from_plan");
+                    previous.set("pending_update", replaced);
+                    sub.set("pending_update", pending);
+                }
+            } else {
+                previous.set("items", sub.get("items").deepCopy());
+                newPrices.forEach(change -> change[0].set("price", change[1].deepCopy()));
+                if (charge) {
                     markPaid(inv, key);
                 }
             }
         }
         stub.emit("customer.subscription.updated", sub, previous, key);
         return sub;
+    }
+
+    /**
+     * Charges an open subscription invoice off-session with the subscription's default payment method, else the
+     * customer's: paid as {@link #markPaid}, or — declined, needing authentication or with no card — left open with
+     * a failed PaymentIntent, charge.failed, payment_intent.payment_failed and invoice.payment_failed.
+     */
+    private boolean chargeInvoice(ObjectNode inv, ObjectNode sub, String key) {
+        String pm = sub.path("default_payment_method").asText(null);
+        if (pm == null) {
+            pm = find(inv.get("customer").asText(), "customer").path("invoice_settings").path("default_payment_method").asText(null);
+        }
+        String scenario = pm == null ? null : stub.cardScenario.getOrDefault(pm, VISA);
+        if (VISA.equals(scenario)) {
+            markPaid(inv, key);
+            return true;
+        }
+        long amount = inv.get("total").asLong();
+        ObjectNode pi = stub.fixture("payment_intent");
+        String id = stub.newId("pi");
+        pi.put("id", id);
+        pi.put("client_secret", id + "_secret_" + stub.token(24));
+        pi.put("created", stub.now());
+        pi.put("amount", amount);
+        pi.put("amount_received", 0);
+        pi.put("currency", inv.get("currency").asText());
+        pi.set("customer", inv.get("customer"));
+        pi.putObject("metadata");
+        pi.put("description", "Payment for Invoice");
+        pi.put("payment_method", pm);
+        pi.putNull("canceled_at");
+        pi.putNull("next_action");
+        pi.putNull("processing");
+        pi.putNull("transfer_data");
+        pi.putNull("payment_method_configuration_details");
+        pi.putNull("latest_charge");
+        pi.put("status", "requires_payment_method");
+        ObjectNode error = pi.putObject("last_payment_error");
+        error.put("type", "card_error");
+        if (pm == null) {
+            error.put("type", "invalid_request_error");
+            error.put("code", "payment_intent_unexpected_state");
+            error.put("message", "The customer has no default payment method to pay the invoice with.");
+        } else if (AUTH_REQUIRED.equals(scenario)) {
+            error.put("code", "authentication_required");
+            error.put("decline_code", "authentication_required");
+            error.put("message", "Your card was declined. This transaction requires authentication.");
+        } else {
+            error.put("code", "card_declined");
+            error.put("decline_code", "generic_decline");
+            error.put("message", "Your card was declined.");
+        }
+        stub.objects.put(id, pi);
+        ObjectNode payment = stub.fixture("invoice_payment");
+        String paymentId = stub.newId("inpay");
+        payment.put("id", paymentId);
+        payment.put("created", stub.now());
+        payment.put("invoice", inv.get("id").asText());
+        payment.put("amount_paid", 0);
+        payment.put("amount_requested", amount);
+        payment.put("currency", inv.get("currency").asText());
+        payment.put("is_default", true);
+        payment.put("livemode", false);
+        payment.put("status", "open");
+        payment.putObject("payment").put("type", "payment_intent").put("payment_intent", id);
+        stub.objects.put(paymentId, payment);
+        inv.put("attempted", true);
+        inv.put("attempt_count", inv.get("attempt_count").asInt() + 1);
+        stub.emit("payment_intent.payment_failed", pi, null, key);
+        stub.emit("invoice.payment_failed", inv, null, key);
+        return false;
     }
 
     private JsonNode cancelSubscription(ObjectNode sub, String key) {

@@ -3,6 +3,7 @@ package io.hotelcrm.stripestub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.stripe.StripeClient;
 import com.stripe.exception.CardException;
 import com.stripe.exception.IdempotencyException;
@@ -20,6 +21,7 @@ import com.stripe.param.InvoiceCreateParams;
 import com.stripe.param.InvoiceItemCreateParams;
 import com.stripe.param.PaymentIntentCreateParams;
 import com.stripe.param.SubscriptionCreateParams;
+import com.stripe.param.SubscriptionUpdateParams;
 import com.stripe.param.TaxRateCreateParams;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -278,5 +280,69 @@ class StripeStubTest {
                 .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
                 .statusCode()).isEqualTo(409); // passed already
         control.close();
+    }
+
+    @Test
+    void aPlanChangePendingIfIncompleteWaitsForItsProrationInvoiceAndAppliesWhenItIsPaid() throws Exception {
+        stub.definePrice("price_essential", 7800, "jpy");
+        stub.definePrice("price_professional", 19800, "jpy");
+        stub.definePrice("price_enterprise", 49800, "jpy");
+        Customer customer = stripe.customers().create(CustomerCreateParams.builder().build());
+        Subscription sub = stripe.subscriptions().create(SubscriptionCreateParams.builder().setCustomer(customer.getId())
+                .addItem(SubscriptionCreateParams.Item.builder().setPrice("price_essential").build())
+                .setPaymentBehavior(SubscriptionCreateParams.PaymentBehavior.DEFAULT_INCOMPLETE).build());
+        assertThat(sub.getPendingUpdate()).isNull();
+        stub.payInvoice(sub.getLatestInvoice());
+        String item = sub.getItems().getData().get(0).getId();
+        // 0341: saved without complaint, every charge declined
+        defaultCard(customer.getId(), "pm_card_chargeCustomerFail");
+
+        Subscription pending = stripe.subscriptions().update(sub.getId(), change(item, "price_professional"));
+        assertThat(pending.getStatus()).isEqualTo("active");
+        assertThat(pending.getItems().getData().get(0).getPrice().getId()).isEqualTo("price_essential");
+        assertThat(pending.getPendingUpdate().getSubscriptionItems().get(0).getPrice().getId()).isEqualTo("price_professional");
+        assertThat(pending.getPendingUpdate().getExpiresAt()).isGreaterThan(System.currentTimeMillis() / 1000);
+        Invoice proration = stripe.invoices().retrieve(pending.getLatestInvoice());
+        assertThat(proration.getStatus()).isEqualTo("open");
+        assertThat(proration.getAttempted()).isTrue();
+        assertThat(proration.getAmountPaid()).isZero();
+        assertThat(stub.events("invoice.payment_failed", proration.getId())).hasSize(1);
+        assertThat(stub.events("invoice.paid", proration.getId())).isEmpty();
+        JsonNode updated = stub.events("customer.subscription.updated", sub.getId()).get(stub.events("customer.subscription.updated", sub.getId()).size() - 1);
+        assertThat(updated.at("/data/object/items/data/0/price/id").asText()).isEqualTo("price_essential");
+        assertThat(updated.at("/data/previous_attributes").has("pending_update")).isTrue();
+        // only the attributes of pending updates go with pending_if_incomplete
+        assertThatThrownBy(() -> stripe.subscriptions().update(sub.getId(), SubscriptionUpdateParams.builder()
+                .addItem(SubscriptionUpdateParams.Item.builder().setId(item).setPrice("price_professional").build())
+                .setPaymentBehavior(SubscriptionUpdateParams.PaymentBehavior.PENDING_IF_INCOMPLETE)
+                .putMetadata("plan_type", "PROFESSIONAL").build()))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.getParam()).isEqualTo("metadata"));
+
+        stub.payInvoice(proration.getId()); // paid later (another card, a bank transfer): the update applies
+        Subscription applied = stripe.subscriptions().retrieve(sub.getId());
+        assertThat(applied.getItems().getData().get(0).getPrice().getId()).isEqualTo("price_professional");
+        assertThat(applied.getPendingUpdate()).isNull();
+        assertThat(stub.events("customer.subscription.pending_update_applied", sub.getId())).hasSize(1);
+
+        defaultCard(customer.getId(), "pm_card_visa"); // a good card: paid at once, applied at once
+        Subscription upgraded = stripe.subscriptions().update(sub.getId(), change(item, "price_enterprise"));
+        assertThat(upgraded.getItems().getData().get(0).getPrice().getId()).isEqualTo("price_enterprise");
+        assertThat(upgraded.getPendingUpdate()).isNull();
+        assertThat(stripe.invoices().retrieve(upgraded.getLatestInvoice()).getStatus()).isEqualTo("paid");
+    }
+
+    private void defaultCard(String customerId, String token) throws Exception {
+        var card = stripe.paymentMethods().attach(token,
+                com.stripe.param.PaymentMethodAttachParams.builder().setCustomer(customerId).build());
+        stripe.customers().update(customerId, com.stripe.param.CustomerUpdateParams.builder().setInvoiceSettings(
+                com.stripe.param.CustomerUpdateParams.InvoiceSettings.builder().setDefaultPaymentMethod(card.getId()).build())
+                .build());
+    }
+
+    private static SubscriptionUpdateParams change(String item, String price) {
+        return SubscriptionUpdateParams.builder()
+                .addItem(SubscriptionUpdateParams.Item.builder().setId(item).setPrice(price).build())
+                .setProrationBehavior(SubscriptionUpdateParams.ProrationBehavior.ALWAYS_INVOICE)
+                .setPaymentBehavior(SubscriptionUpdateParams.PaymentBehavior.PENDING_IF_INCOMPLETE).build();
     }
 }

@@ -45,8 +45,14 @@ public class SubscriptionService {
         this.clock = clock;
     }
 
+    /**
+     * planType is the plan Stripe bills now. After a plan change, paymentStatus says whether its proration was paid
+     * ({@value #PAID}) or not ({@value #PAYMENT_FAILED}: pendingPlanType waits at Stripe until pendingExpiresAt for the
+     * invoice to be paid); null elsewhere.
+     */
     public record SubscriptionView(String subscriptionId, String planType, String status, long monthlyFeeYen,
-                                   String clientSecret) {
+                                   String clientSecret, String paymentStatus, String pendingPlanType,
+                                   Instant pendingExpiresAt) {
     }
 
     public Uni<SubscriptionView> current(String tenant) {
@@ -104,7 +110,13 @@ public class SubscriptionService {
         });
     }
 
-    /** Moves a live subscription to another plan with proration; the difference is invoiced at once. */
+    /**
+     * Moves a live subscription to another plan with proration, {@code payment_behavior=pending_if_incomplete}: Stripe
+     * charges the prorated difference at once and moves the subscription to the new price only when that invoice is
+     * paid; otherwise the subscription keeps its price and carries a {@code pending_update} (applied when the invoice
+     * is paid later — reported by customer.subscription.updated — or expiring after 23 h). The plan stored and
+     * announced (PlanChanged) is always the one of the price Stripe answers, never the one requested.
+     */
     public Uni<SubscriptionView> changePlan(String tenant, String plan) {
         BillingConfig.Plan settings = plan(plan);
         return Panache.withSession(() -> PlanSubscription.<PlanSubscription>findById(tenant)).chain(existing -> {
@@ -119,23 +131,52 @@ public class SubscriptionService {
             // downgrade → upgrade within Stripe's 24 h replayed the first answer and changed nothing at Stripe.
             String key = "plan-change-" + existing.subscriptionId + "-" + existing.updatedAt.toEpochMilli() + "-"
                     + existing.updatedAt.getNano() % 1_000_000 + "-" + plan;
+            // No metadata: pending_if_incomplete accepts only the attributes of pending updates.
             return stripe.call("subscriptions.update", key, (s, o) -> s.subscriptions().update(existing.subscriptionId,
                             SubscriptionUpdateParams.builder()
                                     .addItem(SubscriptionUpdateParams.Item.builder().setId(existing.itemId)
                                             .setPrice(settings.stripePriceId()).build())
                                     .setProrationBehavior(SubscriptionUpdateParams.ProrationBehavior.ALWAYS_INVOICE)
-                                    .putMetadata("plan_type", plan)
+                                    .setPaymentBehavior(SubscriptionUpdateParams.PaymentBehavior.PENDING_IF_INCOMPLETE)
                                     .build(), o))
                     .onFailure(InvalidRequestException.class).transform(e -> ApiException.conflict("PLAN_CHANGE_REJECTED",
                             ((InvalidRequestException) e).getStripeError().getMessage()))
                     .chain(sub -> Panache.withTransaction(() -> PlanSubscription.lock(tenant).chain(s -> {
                         Instant now = clock.instant();
-                        s.planType = plan;
+                        SubscriptionItem item = sub.getItems() == null || sub.getItems().getData().isEmpty() ? null
+                                : sub.getItems().getData().get(0);
+                        String live = item == null || item.getPrice() == null ? null : planOfPrice(item.getPrice().getId());
+                        if (item != null) {
+                            s.itemId = item.getId();
+                        }
+                        if (live != null) {
+                            s.planType = live;
+                        }
                         s.status = sub.getStatus();
                         s.updatedAt = now;
-                        return announceIfEffective(s, now).replaceWith(view(s, null));
+                        String pending = pendingPlan(sub);
+                        return announceIfEffective(s, now).replaceWith(pending == null
+                                ? view(s, null, PAID, null, null)
+                                : view(s, null, PAYMENT_FAILED, pending,
+                                        sub.getPendingUpdate().getExpiresAt() == null ? null
+                                                : Instant.ofEpochSecond(sub.getPendingUpdate().getExpiresAt())));
                     })));
         });
+    }
+
+    /** paymentStatus of a plan change: the proration is paid (or nothing was due) and the new plan is live. */
+    public static final String PAID = "paid";
+    /** paymentStatus of a plan change whose proration invoice was not paid: the change waits at Stripe. */
+    public static final String PAYMENT_FAILED = "payment_failed";
+
+    /** The plan of a Stripe pending update's price; null when there is none. */
+    private String pendingPlan(Subscription sub) {
+        Subscription.PendingUpdate pending = sub.getPendingUpdate();
+        if (pending == null || pending.getSubscriptionItems() == null || pending.getSubscriptionItems().isEmpty()) {
+            return null;
+        }
+        SubscriptionItem item = pending.getSubscriptionItems().get(0);
+        return item.getPrice() == null ? null : planOfPrice(item.getPrice().getId());
     }
 
     /**
@@ -196,8 +237,14 @@ public class SubscriptionService {
     }
 
     private SubscriptionView view(PlanSubscription s, String clientSecret) {
+        return view(s, clientSecret, null, null, null);
+    }
+
+    private SubscriptionView view(PlanSubscription s, String clientSecret, String paymentStatus, String pendingPlan,
+                                  Instant pendingExpiresAt) {
         return new SubscriptionView(s.subscriptionId, s.planType, s.status,
-                config.plans().get(s.planType.toLowerCase(Locale.ROOT)).monthlyFeeYen(), clientSecret);
+                config.plans().get(s.planType.toLowerCase(Locale.ROOT)).monthlyFeeYen(), clientSecret, paymentStatus,
+                pendingPlan, pendingExpiresAt);
     }
 
     private static String clientSecret(Subscription sub) {
