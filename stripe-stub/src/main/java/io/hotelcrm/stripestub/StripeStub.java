@@ -298,6 +298,21 @@ public final class StripeStub implements AutoCloseable {
 
     // ---------------------------------------------------------------- HTTP
 
+    /** The parameters with every object's keys sorted: Stripe compares what was sent, not the order it was sent in. */
+    private static String canonical(JsonNode node) {
+        if (node.isObject()) {
+            java.util.TreeMap<String, String> sorted = new java.util.TreeMap<>();
+            node.fields().forEachRemaining(f -> sorted.put(f.getKey(), canonical(f.getValue())));
+            return sorted.toString();
+        }
+        if (node.isArray()) {
+            java.util.List<String> items = new java.util.ArrayList<>();
+            node.forEach(n -> items.add(canonical(n)));
+            return items.toString();
+        }
+        return node.toString();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getPath();
@@ -319,7 +334,7 @@ public final class StripeStub implements AutoCloseable {
             }
             authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
             synchronized (lock) {
-                String fingerprint = method + " " + path + " " + params;
+                String fingerprint = method + " " + path + " " + canonical(params);
                 Replay previous = key == null || !method.equals("POST") ? null : idempotency.get(key);
                 if (previous != null) {
                     if (!previous.fingerprint().equals(fingerprint)) {

@@ -28,29 +28,33 @@ public class CustomerService {
     }
 
     /**
-     * The tenant's customer, created at Stripe on first use (idempotency key per tenant, so two concurrent
-     * first uses get the same customer). A new billing e-mail is written to Stripe too.
+     * The tenant's customer, created at Stripe on first use, then given the billing e-mail if one is new. The create
+     * call's idempotency key is per tenant, so two concurrent first uses (or a retry after a crash between Stripe's
+     * answer and our insert) get the same customer; its parameters are therefore the tenant's alone — with the e-mail
+     * in them, a retry that brought another e-mail was refused by Stripe (IdempotencyException, a 500 in the fault
+     * suite) — and the e-mail follows as an update.
      */
     public Uni<StripeCustomer> ensureCustomer(String tenantId, String email) {
-        return find(tenantId).chain(existing -> {
-            if (existing == null) {
-                return stripe.call("customers.create", "customer-" + tenantId, (s, o) -> s.customers().create(
-                                CustomerCreateParams.builder().setEmail(email).setDescription("Hotel CRM tenant " + tenantId)
+        return find(tenantId).chain(existing -> existing != null ? withEmail(existing, email)
+                : stripe.call("customers.create", "customer-" + tenantId, (s, o) -> s.customers().create(
+                                CustomerCreateParams.builder().setDescription("Hotel CRM tenant " + tenantId)
                                         .putMetadata("tenant_id", tenantId).addPreferredLocale("ja")
                                         .build(), o))
-                        .chain(created -> save(tenantId, created));
-            }
-            if (email != null && !Objects.equals(email, existing.email)) {
-                return stripe.call("customers.update", null, (s, o) -> s.customers().update(existing.customerId,
-                                CustomerUpdateParams.builder().setEmail(email).build(), o))
-                        .chain(updated -> Panache.withTransaction(() -> StripeCustomer.<StripeCustomer>findById(tenantId)
-                                .invoke(c -> {
-                                    c.email = email;
-                                    c.updatedAt = clock.instant();
-                                })));
-            }
-            return Uni.createFrom().item(existing);
-        });
+                        .chain(created -> save(tenantId, created))
+                        .chain(saved -> withEmail(saved, email)));
+    }
+
+    private Uni<StripeCustomer> withEmail(StripeCustomer customer, String email) {
+        if (email == null || Objects.equals(email, customer.email)) {
+            return Uni.createFrom().item(customer);
+        }
+        return stripe.call("customers.update", null, (s, o) -> s.customers().update(customer.customerId,
+                        CustomerUpdateParams.builder().setEmail(email).build(), o))
+                .chain(updated -> Panache.withTransaction(() -> StripeCustomer.<StripeCustomer>findById(customer.tenantId)
+                        .invoke(c -> {
+                            c.email = email;
+                            c.updatedAt = clock.instant();
+                        })));
     }
 
     private Uni<StripeCustomer> save(String tenantId, Customer created) {
