@@ -1,11 +1,9 @@
 package io.hotelcrm.credit.autopurchase;
 
 import io.hotelcrm.credit.ledger.Ledger;
-import io.hotelcrm.credit.ledger.LedgerMetrics;
 import io.hotelcrm.credit.ledger.LedgerOp;
 import io.hotelcrm.credit.plan.CreditConfig;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -30,14 +28,12 @@ public class OverdueAutoPurchases {
     static final int BATCH = 200;
 
     private final Ledger ledger;
-    private final LedgerMetrics metrics;
     private final Pool pool;
     private final CreditConfig config;
     private final Clock clock;
 
-    public OverdueAutoPurchases(Ledger ledger, LedgerMetrics metrics, Pool pool, CreditConfig config, Clock clock) {
+    public OverdueAutoPurchases(Ledger ledger, Pool pool, CreditConfig config, Clock clock) {
         this.ledger = ledger;
-        this.metrics = metrics;
         this.pool = pool;
         this.config = config;
         this.clock = clock;
@@ -61,19 +57,7 @@ public class OverdueAutoPurchases {
                 .chain(rows -> {
                     List<LedgerOp.AutoPurchaseOverdue> ops = new ArrayList<>();
                     rows.forEach(row -> ops.add(new LedgerOp.AutoPurchaseOverdue(row.getString(0), row.getString(1))));
-                    if (ops.isEmpty()) {
-                        return Uni.createFrom().item(0);
-                    }
-                    return Multi.createFrom().iterable(ops)
-                            .onItem().transformToUni(op -> ledger.<Boolean>submit(op)
-                                    .onFailure().invoke(e -> {
-                                        metrics.accountFailed("auto-purchase-overdue");
-                                        LOG.errorf("auto-purchase-overdue: skipped tenant %s, the others go on: %s",
-                                                op.tenantId(), e.toString());
-                                    })
-                                    .onFailure().recoverWithItem(Boolean.FALSE))
-                            .merge(ops.size())
-                            .filter(Boolean.TRUE::equals).collect().asList().map(List::size);
+                    return ledger.submitEach("auto-purchase-overdue", ops);
                 });
     }
 }

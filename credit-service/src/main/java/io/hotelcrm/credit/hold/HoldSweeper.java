@@ -1,12 +1,10 @@
 package io.hotelcrm.credit.hold;
 
 import io.hotelcrm.credit.ledger.Ledger;
-import io.hotelcrm.credit.ledger.LedgerMetrics;
 import io.hotelcrm.credit.ledger.LedgerOp;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -37,7 +35,6 @@ public class HoldSweeper {
     static final Duration OVERDUE_AFTER = Duration.ofMinutes(1);
 
     private final Ledger ledger;
-    private final LedgerMetrics metrics;
     private final Pool pool;
     private final Clock clock;
 
@@ -45,9 +42,8 @@ public class HoldSweeper {
     private final AtomicLong overdue = new AtomicLong();
     private final AtomicLong lastSuccess = new AtomicLong();
 
-    public HoldSweeper(Ledger ledger, LedgerMetrics metrics, Pool pool, Clock clock, MeterRegistry registry) {
+    public HoldSweeper(Ledger ledger, Pool pool, Clock clock, MeterRegistry registry) {
         this.ledger = ledger;
-        this.metrics = metrics;
         this.pool = pool;
         this.clock = clock;
         Gauge.builder("credit.holds.pending", pending, AtomicLong::get)
@@ -91,28 +87,10 @@ public class HoldSweeper {
                 .invoke(() -> lastSuccess.set(clock.instant().getEpochSecond()));
     }
 
-    /** Submits one op per row, all at once (the ledger batches them); counts those that changed something. */
+    /** One op per row, through the ledger's batch-job submission (a failing one is skipped). */
     private Uni<Integer> each(Iterable<Row> rows, String job, Function<Row, LedgerOp> op) {
         List<LedgerOp> ops = new ArrayList<>();
         rows.forEach(row -> ops.add(op.apply(row)));
-        if (ops.isEmpty()) {
-            return Uni.createFrom().item(0);
-        }
-        return Multi.createFrom().iterable(ops)
-                .onItem().transformToUni(o -> ledger.submit(o)
-                        .onFailure().invoke(e -> {
-                            metrics.accountFailed(job);
-                            LOG.errorf("%s: skipped %s, the others go on: %s", job, describe(o), e.toString());
-                        })
-                        .onFailure().recoverWithItem(Boolean.FALSE))
-                .merge(ops.size())
-                .filter(Boolean.TRUE::equals).collect().asList().map(List::size);
-    }
-
-    private static String describe(LedgerOp op) {
-        if (op instanceof LedgerOp.ExpireHold e) {
-            return "hold " + e.holdId() + " of tenant " + e.tenantId();
-        }
-        return "tenant " + op.tenantId();
+        return ledger.submitEach(job, ops);
     }
 }

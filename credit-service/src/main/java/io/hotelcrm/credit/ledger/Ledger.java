@@ -90,6 +90,33 @@ public class Ledger {
         }).map(result -> (T) result);
     }
 
+    /**
+     * A batch job's ops, submitted all at once (the ledger batches them): one that fails is logged with what it was
+     * for, counted in {@code credit_ledger_account_failures_total} and skipped, and never stops the others. Answers
+     * how many answered {@code true} (changed something).
+     */
+    public Uni<Integer> submitEach(String job, List<? extends LedgerOp> ops) {
+        if (ops.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return io.smallrye.mutiny.Multi.createFrom().iterable(ops)
+                .onItem().transformToUni(o -> submit(o)
+                        .onFailure().invoke(e -> {
+                            metrics.accountFailed(job);
+                            LOG.errorf("%s: skipped %s, the others go on: %s", job, describe(o), e.toString());
+                        })
+                        .onFailure().recoverWithItem(Boolean.FALSE))
+                .merge(ops.size())
+                .filter(Boolean.TRUE::equals).collect().asList().map(List::size);
+    }
+
+    private static String describe(LedgerOp op) {
+        if (op instanceof LedgerOp.ExpireHold e) {
+            return "hold " + e.holdId() + " of tenant " + e.tenantId();
+        }
+        return "tenant " + op.tenantId();
+    }
+
     /** Applies an event's effect once: false when the consumer had applied the event before. */
     public Uni<Boolean> submitOnce(LedgerOp op) {
         return submit(op).map(result -> result != Duplicate.INSTANCE);
