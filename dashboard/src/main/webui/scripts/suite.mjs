@@ -16,7 +16,12 @@ export async function call(base, session, method, path, body, headers = {}) {
     body: body ? JSON.stringify(body) : undefined,
   })
   const text = await res.text()
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`)
+  if (!res.ok) {
+    const error = new Error(`${method} ${path}: ${res.status} ${text}`)
+    error.status = res.status
+    error.retryAfter = Number(res.headers.get('retry-after')) || 1
+    throw error
+  }
   return text ? JSON.parse(text) : null
 }
 
@@ -43,9 +48,21 @@ export const REQUESTS = {
   custom: () => ({ functionType: 'custom', parameters: { input: '宿泊プランの紹介文を作ってください', model: 'local', maxTokens: 300 } }),
 }
 
-export async function execute(base, session, functionType, input) {
-  return call(base, session, 'POST', '/api/v1/ai/execute', REQUESTS[functionType](input),
-    { 'Idempotency-Key': crypto.randomUUID() })
+/**
+ * Runs one AI call as a well-behaved client does: a 503 or 429 (a service still warming up on a fresh
+ * ./dev/up, a limit) is retried after its Retry-After with the same Idempotency-Key, so it is charged once.
+ */
+export async function execute(base, session, functionType, input, timeoutMs = 60000) {
+  const key = crypto.randomUUID()
+  const end = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      return await call(base, session, 'POST', '/api/v1/ai/execute', REQUESTS[functionType](input), { 'Idempotency-Key': key })
+    } catch (e) {
+      if (![503, 429].includes(e.status) || Date.now() + e.retryAfter * 1000 > end) throw e
+      await new Promise(r => setTimeout(r, e.retryAfter * 1000))
+    }
+  }
 }
 
 export async function until(what, predicate, timeoutMs = 60000) {
