@@ -114,6 +114,103 @@ class DisputeReinstatedTest {
         new LedgerInvariants(db).assertHoldFor(tenant);
     }
 
+    /** Waits until the marker payment's grant is written: everything the tenant was sent before it was applied. */
+    private void drained(String tenant, String marker) {
+        send(tenant, EventType.PaymentSucceeded, new PaymentSucceeded(marker, "pur-" + marker, "pkg-500", 500, 5000,
+                "dashboard", "stripe", null));
+        LedgerInvariants ledger = new LedgerInvariants(db);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> entries(ledger, tenant, "payment:" + marker) == 1);
+    }
+
+    private static int owed(String tenant) {
+        return io.restassured.RestAssured.given().auth().oauth2(io.hotelcrm.testsupport.TestJwt.staff(tenant))
+                .get("/api/v1/credits/balance").then().statusCode(200).extract().path("balance.owedCredits");
+    }
+
+    private long owedRow(LedgerInvariants ledger, String tenant, String column, String key) throws Exception {
+        return ledger.single("select o." + column + " from owed_credit o join ai_credit_accounts a on a.id = o.account_id "
+                + "where a.tenant_id = ? and o.source_key = ?", tenant, key);
+    }
+
+    /**
+     * Issue 12, owed by source: a hold-back while running executions hold the disputed credits takes 200 and owes
+     * 1,800; the win cancels its own 1,800 still owed and gives back the 200 it took, so after the release every
+     * credit of the purchase is back. (Before: the 200 given back went to the dispute's own debt, 1,600 stayed owed
+     * and the release paid them, the hotel lost 1,800 credits of a dispute it won.)
+     */
+    @Test
+    void aWonDisputeCancelsWhatItsHoldBackStillOwed() throws Exception {
+        String tenant = newTenant();
+        open(tenant);
+        int free = LedgerApi.available(tenant);
+        send(tenant, EventType.PaymentSucceeded, new PaymentSucceeded("pi_owed_won", "pur-ow", "pkg-2000", 2000, 19800,
+                "dashboard", "stripe", null));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> LedgerApi.available(tenant) == free + 2000);
+        String hold = reserve(tenant, free + 1800, "owed-won").then().statusCode(200).extract().path("holdId");
+        send(tenant, EventType.PaymentRefunded, new PaymentRefunded("pi_owed_won", "dispute:dp_owed_won", 19800, 2000));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> owed(tenant) == 1800);
+        LedgerInvariants ledger = new LedgerInvariants(db);
+        ledger.assertHoldFor(tenant);
+
+        send(tenant, EventType.PaymentReinstated, new PaymentReinstated("pi_owed_won", "dp_owed_won", 19800, 2000));
+        send(tenant, EventType.PaymentReinstated, new PaymentReinstated("pi_owed_won", "dp_owed_won", 19800, 2000));
+        drained(tenant, "pi_marker_ow");
+
+        assertThat(owed(tenant)).as("the dispute's own debt is cancelled").isZero();
+        assertThat(owedRow(ledger, tenant, "cancelled", "refund:dispute:dp_owed_won")).isEqualTo(1800);
+        assertThat(ledger.single("select t.credits_amount from ai_credit_transactions t join ai_credit_accounts a "
+                + "on a.id = t.account_id where a.tenant_id = ? and t.idempotency_key = ?", tenant, "dispute-won:dp_owed_won"))
+                .as("only what the hold-back took comes back").isEqualTo(200);
+        assertThat(LedgerApi.available(tenant)).isEqualTo(200 + 500);
+        ledger.assertHoldFor(tenant);
+
+        LedgerApi.release(hold).then().statusCode(200);
+        assertThat(LedgerApi.available(tenant)).as("every credit of the purchase is back").isEqualTo(free + 2000 + 500);
+        assertThat(owed(tenant)).isZero();
+        ledger.assertHoldFor(tenant);
+    }
+
+    /**
+     * The held credits were spent and a grant settled 1,000 of the hold-back's 1,800 owed before the win: the win
+     * cancels the 800 still owed and gives back what the hold-back actually took, 200 at once and 1,000 settled.
+     * Another refund's debt is not cancelled by it and is settled from what the win gives back.
+     */
+    @Test
+    void aWonDisputeGivesBackWhatItsOwedPartSettledAndLeavesOtherDebts() throws Exception {
+        String tenant = newTenant();
+        open(tenant);
+        int free = LedgerApi.available(tenant);
+        send(tenant, EventType.PaymentSucceeded, new PaymentSucceeded("pi_owed_set", "pur-os", "pkg-2000", 2000, 19800,
+                "dashboard", "stripe", null));
+        send(tenant, EventType.PaymentSucceeded, new PaymentSucceeded("pi_owed_other", "pur-oo", "pkg-500", 500, 5500,
+                "dashboard", "stripe", null));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> LedgerApi.available(tenant) == free + 2500);
+        String hold = reserve(tenant, free + 2300, "owed-set").then().statusCode(200).extract().path("holdId");
+        send(tenant, EventType.PaymentRefunded, new PaymentRefunded("pi_owed_set", "dispute:dp_owed_set", 19800, 2000));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> owed(tenant) == 1800); // took 200
+        send(tenant, EventType.PaymentRefunded, new PaymentRefunded("pi_owed_other", "re_owed_other", 5500, 500));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> owed(tenant) == 2300); // took nothing
+        capture(hold, free + 2300, "owed-set-cap").then().statusCode(200); // the held credits are spent
+        LedgerApi.grant(tenant, "BONUS", 1000, "owed-set-bonus", null).then().statusCode(200);
+        assertThat(owed(tenant)).isEqualTo(1300); // the oldest debt first: 1,000 of the hold-back's
+        LedgerInvariants ledger = new LedgerInvariants(db);
+        assertThat(owedRow(ledger, tenant, "settled", "refund:dispute:dp_owed_set")).isEqualTo(1000);
+        ledger.assertHoldFor(tenant);
+
+        send(tenant, EventType.PaymentReinstated, new PaymentReinstated("pi_owed_set", "dp_owed_set", 19800, 2000));
+        drained(tenant, "pi_marker_os");
+
+        assertThat(owedRow(ledger, tenant, "cancelled", "refund:dispute:dp_owed_set")).isEqualTo(800);
+        assertThat(ledger.single("select t.credits_amount from ai_credit_transactions t join ai_credit_accounts a "
+                + "on a.id = t.account_id where a.tenant_id = ? and t.idempotency_key = ?", tenant, "dispute-won:dp_owed_set"))
+                .isEqualTo(1200);
+        // The other refund's 500 stay owed and are paid from the 1,200 given back: 700 left, then the marker's 500.
+        assertThat(owed(tenant)).isZero();
+        assertThat(owedRow(ledger, tenant, "settled", "refund:re_owed_other")).isEqualTo(500);
+        assertThat(LedgerApi.available(tenant)).isEqualTo(700 + 500);
+        ledger.assertHoldFor(tenant);
+    }
+
     @Test
     void aReturnWithoutAHoldBackGivesNothing() throws Exception {
         String tenant = newTenant();

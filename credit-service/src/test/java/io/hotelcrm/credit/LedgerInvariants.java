@@ -35,6 +35,9 @@ final class LedgerInvariants {
         assertThat(balance - held).as("available ≥ 0").isGreaterThanOrEqualTo(0);
         long owed = single("select owed_credits from ai_credit_accounts where tenant_id = ?", tenant);
         assertThat(owed).as("owed ≥ 0").isGreaterThanOrEqualTo(0);
+        assertThat(owed).as("owed = Σ what each source still owes").isEqualTo(single(
+                "select coalesce(sum(o.credits - o.settled - o.cancelled), 0) from owed_credit o join ai_credit_accounts a "
+                        + "on a.id = o.account_id where a.tenant_id = ?", tenant));
         if (owed > 0) {
             assertThat(balance - held).as("nothing available while credits are owed").isZero();
         }

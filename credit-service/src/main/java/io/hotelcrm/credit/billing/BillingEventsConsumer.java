@@ -90,30 +90,28 @@ public class BillingEventsConsumer {
     }
 
     /**
-     * A won dispute gives back what its hold-back ({@code refund:dispute:<id>}) took, never more than billing held
-     * back, as a PURCHASE grant of the payment (so a later refund of it finds it) under the key
-     * {@code dispute-won:<id>}: once, whatever the delivery count. A hold-back still waiting for its payment's grant
-     * is dropped instead (won before it took anything); a hold-back that took nothing gives nothing back.
+     * A won dispute gives back what its hold-back ({@code refund:dispute:<id>}) took — its entry and what of its owed
+     * part later credits settled — never more than billing held back, and cancels what of it is still owed, as a
+     * PURCHASE grant of the payment (so a later refund of it finds it) under the key {@code dispute-won:<id>}: once,
+     * whatever the delivery count, all decided by the ledger under the account's lock ({@link LedgerOp.Reverse}). A
+     * hold-back still waiting for its payment's grant is dropped instead (won before it took anything).
      */
     private Uni<Boolean> reinstated(String tenantId, PaymentReinstated won, Inbox.Mark mark) {
         String holdBack = "dispute:" + won.disputeId();
-        return pool.preparedQuery("select coalesce(-sum(t.credits_amount), 0) from ai_credit_transactions t "
-                        + "join ai_credit_accounts a on a.id = t.account_id where a.tenant_id = $1 and t.idempotency_key = $2")
-                .execute(Tuple.of(tenantId, "refund:" + holdBack))
-                .map(rows -> Math.min(won.credits(), rows.iterator().next().getLong(0)))
-                .chain(taken -> taken > 0
-                        ? ledger.submitOnce(new LedgerOp.Grant(tenantId, GrantSource.PURCHASE, taken, null, won.paymentId(),
-                                TransactionType.PURCHASE, "dispute-won:" + won.disputeId(),
-                                RequestHash.of("dispute-won", won.disputeId(), taken), null,
-                                "チャージバック勝訴によるクレジット返還 " + taken + " クレジット (" + won.paymentId() + ")", null, mark))
-                        : nothingToReturn(tenantId, holdBack, mark));
+        return dropPending(tenantId, holdBack, mark)
+                .chain(dropped -> dropped != null ? Uni.createFrom().item(dropped)
+                        : ledger.submitOnce(new LedgerOp.Reverse(tenantId, won.paymentId(), "refund:" + holdBack,
+                                won.credits(), "dispute-won:" + won.disputeId(), "チャージバック勝訴によるクレジット返還", mark)));
     }
 
-    private Uni<Boolean> nothingToReturn(String tenantId, String holdBack, Inbox.Mark mark) {
-        return pool.withTransaction(conn -> mark.recordIn(conn)
-                .chain(marked -> !marked ? Uni.createFrom().item(Boolean.FALSE)
-                        : conn.preparedQuery("delete from pending_refund where tenant_id = $1 and refund_id = $2")
-                                .execute(Tuple.of(tenantId, holdBack)).replaceWith(Boolean.TRUE)));
+    /**
+     * Deletes a refund still waiting for its payment's grant together with the event's mark (one transaction): it
+     * never took anything. Answers null when none was waiting, else whether the mark was new.
+     */
+    private Uni<Boolean> dropPending(String tenantId, String refundId, Inbox.Mark mark) {
+        return pool.withTransaction(conn -> conn.preparedQuery("delete from pending_refund where tenant_id = $1 "
+                        + "and refund_id = $2").execute(Tuple.of(tenantId, refundId))
+                .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().<Boolean>nullItem() : mark.recordIn(conn)));
     }
 
     private static LedgerOp planChanged(String tenantId, PlanChanged change, Inbox.Mark mark) {

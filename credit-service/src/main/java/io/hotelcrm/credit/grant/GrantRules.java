@@ -4,6 +4,9 @@ import io.hotelcrm.credit.autopurchase.AutoPurchasePolicy;
 import io.hotelcrm.credit.ledger.AccountWork;
 import io.hotelcrm.credit.ledger.LedgerOp;
 import io.hotelcrm.credit.ledger.LedgerTransaction;
+import io.hotelcrm.credit.ledger.OwedCredit;
+import io.hotelcrm.credit.ledger.TransactionType;
+import io.hotelcrm.platform.idempotency.RequestHash;
 import io.hotelcrm.credit.threshold.ThresholdWatcher;
 import io.hotelcrm.platform.problem.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,6 +66,9 @@ public class GrantRules {
         if (existing != null) {
             return -existing.creditsAmount;
         }
+        if (w.owedFor(op.idempotencyKey()) != null) {
+            return 0; // applied before, and all it could not take is owed (no entry: it took nothing)
+        }
         List<CreditGrant> paid = w.liveGrants().stream().filter(g -> op.paymentId().equals(g.reference)).toList();
         LedgerTransaction tx = w.clawBack(paid, op.credits(), op.paymentId(), op.idempotencyKey(), op.description());
         if (tx == null) {
@@ -70,5 +76,31 @@ public class GrantRules {
         }
         thresholds.afterDecrease(w);
         return -tx.creditsAmount;
+    }
+
+    /**
+     * Gives back what a refund or dispute hold-back took and cancels what of it is still owed (its money never left):
+     * the credits its entry took plus what later credits settled of its owed part, at most the op's credits, as a
+     * PURCHASE grant of the payment (a later refund of the payment finds it). Once per key; nothing when it took
+     * nothing.
+     */
+    public long reverse(AccountWork w, LedgerOp.Reverse op) {
+        LedgerTransaction existing = w.entryByKey(op.idempotencyKey());
+        if (existing != null) {
+            return existing.creditsAmount;
+        }
+        LedgerTransaction took = w.entryByKey(op.sourceKey());
+        OwedCredit owed = w.owedFor(op.sourceKey());
+        w.cancelOwed(op.sourceKey(), op.idempotencyKey());
+        long taken = (took == null ? 0 : -took.creditsAmount) + (owed == null ? 0 : owed.settled());
+        long back = Math.min(op.credits(), taken);
+        if (back <= 0) {
+            return 0;
+        }
+        w.credit(GrantSource.PURCHASE, back, null, op.paymentId(), TransactionType.PURCHASE, op.idempotencyKey(),
+                RequestHash.of(op.idempotencyKey(), back), null,
+                op.description() + " " + back + " クレジット (" + op.paymentId() + ")");
+        thresholds.afterIncrease(w);
+        return back;
     }
 }

@@ -50,6 +50,12 @@ public final class AccountWork {
     final Map<String, LedgerTransaction> entriesByKey = new HashMap<>();
     /** balance_after of the capture entries of captured holds that ops of this batch replay. */
     final Map<UUID, Long> captureBalances = new HashMap<>();
+    /**
+     * Owed credits by source, still owed ones oldest first (loaded when the account owes any), and those under the
+     * keys that refund and reversal ops of this batch name, whatever is left of them.
+     */
+    final List<OwedCredit> owed = new ArrayList<>();
+    final Map<String, OwedCredit> owedByKey = new HashMap<>();
     /** Last month's usage, loaded when the account's month turned. */
     MonthUsage lastMonthUsage;
 
@@ -57,6 +63,8 @@ public final class AccountWork {
     boolean accountChanged;
     final List<CreditGrant> newGrants = new ArrayList<>();
     final Set<CreditGrant> changedGrants = new LinkedHashSet<>();
+    final List<OwedCredit> newOwed = new ArrayList<>();
+    final Set<OwedCredit> changedOwed = new LinkedHashSet<>();
     final List<CreditHold> newHolds = new ArrayList<>();
     final Set<CreditHold> changedHolds = new LinkedHashSet<>();
     final List<LedgerTransaction> entries = new ArrayList<>();
@@ -175,7 +183,7 @@ public final class AccountWork {
                                       String description) {
         long recoverable = Math.min(credits, from.stream().mapToLong(g -> g.remainingCredits).sum());
         long wanted = Math.min(recoverable, available());
-        owe(recoverable - wanted, reference);
+        owe(recoverable - wanted, reference, key);
         long taken = 0;
         UUID grantId = null;
         StringBuilder paid = new StringBuilder();
@@ -196,10 +204,20 @@ public final class AccountWork {
                 paid.append(']').toString());
     }
 
-    private void owe(long credits, String reference) {
+    /** Records credits a refund (ledger key {@code key}, of payment {@code reference}) could not take back now. */
+    private void owe(long credits, String reference, String key) {
         if (credits <= 0) {
             return;
         }
+        OwedCredit row = new OwedCredit();
+        row.accountId = account.id;
+        row.sourceKey = key == null ? "unattributed:" + UUID.randomUUID() : key;
+        row.paymentId = reference;
+        row.credits = credits;
+        row.createdAt = ctx.now();
+        owed.add(row);
+        owedByKey.put(row.sourceKey, row);
+        newOwed.add(row);
         long before = account.owedCredits;
         account.owedCredits += credits;
         changed();
@@ -219,9 +237,53 @@ public final class AccountWork {
         }
         String paid = burn(grants, amount);
         account.owedCredits -= amount;
+        long left = amount;
+        for (OwedCredit row : owed) { // oldest first
+            long share = Math.min(left, row.remaining());
+            if (share > 0) {
+                row.settled += share;
+                owedChanged(row);
+                left -= share;
+            }
+        }
+        if (left != 0) {
+            throw new LedgerInvariantException(account.id, "owed rows do not cover " + amount + " settled credits");
+        }
         account.totalPurchased = Math.max(0, account.totalPurchased - amount);
         newEntry(TransactionType.REFUND, -amount, null, "owed", null, null, null, "返金の未回収分を精算", paid);
         return true;
+    }
+
+    /** The owed credits a refund (its ledger key) left, or null when it owed nothing (or is not loaded). */
+    public OwedCredit owedFor(String key) {
+        return owedByKey.get(key);
+    }
+
+    /**
+     * Cancels what the refund under {@code key} still owes (a won dispute, a failed refund: the credits were never
+     * due), with an audit row {@code OWED_CANCELLED}. Answers the credits cancelled.
+     */
+    public long cancelOwed(String key, String cause) {
+        OwedCredit row = owedByKey.get(key);
+        if (row == null || row.remaining() == 0) {
+            return 0;
+        }
+        long amount = row.remaining();
+        row.cancelled += amount;
+        owedChanged(row);
+        long before = account.owedCredits;
+        account.owedCredits -= amount;
+        changed();
+        audit.add(ctx.audit().actionRow(account.tenantId, null, AuditLog.CREDIT_TRANSACTION, "ai_credit_account",
+                account.id.toString(), "OWED_CANCELLED", Map.of("owedCredits", before, "reference", key),
+                Map.of("owedCredits", account.owedCredits, "reference", key, "cause", cause), ctx.requestId()));
+        return amount;
+    }
+
+    private void owedChanged(OwedCredit row) {
+        if (!newOwed.contains(row)) {
+            changedOwed.add(row);
+        }
     }
 
     /** Reserves credits: they stay in the balance but leave what is available. */
@@ -381,6 +443,11 @@ public final class AccountWork {
             throw new LedgerInvariantException(account.id, "held credits " + account.heldCredits
                     + " differ from the pending holds " + pendingHeld);
         }
+        long owedRows = owed.stream().mapToLong(OwedCredit::remaining).sum();
+        if (owedRows != account.owedCredits) {
+            throw new LedgerInvariantException(account.id, "owed credits " + account.owedCredits
+                    + " differ from what their sources still owe " + owedRows);
+        }
         if (account.owedCredits < 0 || (account.owedCredits > 0 && available() > 0)) {
             throw new LedgerInvariantException(account.id, "owed credits " + account.owedCredits
                     + " while " + available() + " are available");
@@ -397,7 +464,7 @@ public final class AccountWork {
     }
 
     boolean hasWrites() {
-        return accountChanged || !newGrants.isEmpty() || !changedGrants.isEmpty() || !newHolds.isEmpty()
+        return accountChanged || !newOwed.isEmpty() || !changedOwed.isEmpty() || !newGrants.isEmpty() || !changedGrants.isEmpty() || !newHolds.isEmpty()
                 || !changedHolds.isEmpty() || !entries.isEmpty() || !audit.isEmpty() || !events.isEmpty()
                 || !usage.isEmpty() || !resets.isEmpty();
     }

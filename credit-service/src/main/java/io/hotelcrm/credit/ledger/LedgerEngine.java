@@ -60,6 +60,8 @@ public class LedgerEngine {
             return grants.grant(w, g);
         } else if (op instanceof LedgerOp.Refund r) {
             return grants.refund(w, r);
+        } else if (op instanceof LedgerOp.Reverse r) {
+            return grants.reverse(w, r);
         } else if (op instanceof LedgerOp.PaymentFailed f) {
             autoPurchase.failed(w, f.autoPurchaseRequestId(), f.reason());
         } else if (op instanceof LedgerOp.AutoPurchaseOverdue o) {

@@ -84,6 +84,14 @@ public class LedgerStore {
     private static final String ENTRIES_BY_KEY = "select id, account_id, transaction_type, credits_amount, "
             + "balance_after, grant_id, idempotency_key, request_hash, created_at from ai_credit_transactions "
             + "where account_id = any($1) and idempotency_key = any($2)";
+    /** Owed credits still owed (accounts that owe any) and those under the keys refunds and reversals name. */
+    private static final String OWED = "select account_id, source_key, payment_id, credits, settled, cancelled, created_at "
+            + "from owed_credit where account_id = any($1) and (settled + cancelled < credits or source_key = any($2)) "
+            + "order by created_at, source_key";
+    private static final String INSERT_OWED = "insert into owed_credit (account_id, source_key, payment_id, credits, "
+            + "settled, cancelled, created_at) values ($1, $2, $3, $4, $5, $6, $7)";
+    private static final String UPDATE_OWED = "update owed_credit set settled = $3, cancelled = $4 "
+            + "where account_id = $1 and source_key = $2";
     private static final String CAPTURE_BALANCES = "select id, balance_after from ai_credit_transactions where id = any($1)";
     private static final String MONTH_USAGE = "select account_id, function_type, sum(credits) from daily_usage "
             + "where account_id = any($1) and usage_date between $2 and $3 group by account_id, function_type "
@@ -165,6 +173,7 @@ public class LedgerStore {
         Set<UUID> holdSet = new HashSet<>();
         Set<String> holdKeys = new HashSet<>();
         Set<String> entryKeys = new HashSet<>();
+        Set<String> owedKeys = new HashSet<>();
         Set<String> consumers = new HashSet<>();
         Set<UUID> marks = new HashSet<>();
         for (LedgerOp op : ops) {
@@ -183,6 +192,11 @@ public class LedgerStore {
                 entryKeys.add(g.idempotencyKey());
             } else if (op instanceof LedgerOp.Refund r) {
                 entryKeys.add(r.idempotencyKey());
+                owedKeys.add(r.idempotencyKey());
+            } else if (op instanceof LedgerOp.Reverse r) {
+                entryKeys.add(r.idempotencyKey());
+                entryKeys.add(r.sourceKey());
+                owedKeys.add(r.sourceKey());
             }
             if (op.mark() != null) {
                 consumers.add(op.mark().consumer());
@@ -213,7 +227,7 @@ public class LedgerStore {
         return Uni.combine().all().unis(begin, open, accounts, holds, grants, pending, applied).asTuple()
                 .map(rows -> assemble(ctx, rows.getItem3(), rows.getItem4(), rows.getItem5(), rows.getItem6(),
                         rows.getItem7(), holdKeys))
-                .call(loaded -> loadEntries(conn, loaded, entryKeys, ops))
+                .call(loaded -> loadEntries(conn, loaded, entryKeys, owedKeys, ops))
                 .call(loaded -> loadMonthUsage(conn, loaded, ctx));
     }
 
@@ -282,7 +296,8 @@ public class LedgerStore {
     }
 
     /** Entries under the keys of grants and refunds (replays), and the capture entries of captured holds. */
-    private Uni<Void> loadEntries(SqlConnection conn, Loaded loaded, Set<String> entryKeys, List<LedgerOp> ops) {
+    private Uni<Void> loadEntries(SqlConnection conn, Loaded loaded, Set<String> entryKeys, Set<String> owedKeys,
+                                  List<LedgerOp> ops) {
         List<UUID> captureTx = new ArrayList<>();
         for (LedgerOp op : ops) {
             if (op instanceof LedgerOp.Capture c) {
@@ -298,7 +313,31 @@ public class LedgerStore {
                 : conn.preparedQuery(ENTRIES_BY_KEY).execute(Tuple.of(ids, entryKeys.toArray(String[]::new)));
         Uni<RowSet<Row>> captures = captureTx.isEmpty() ? Uni.createFrom().nullItem()
                 : conn.preparedQuery(CAPTURE_BALANCES).execute(Tuple.of(captureTx.toArray(UUID[]::new)));
-        return Uni.combine().all().unis(byKey, captures).asTuple().invoke(rows -> {
+        // Owed rows only for accounts that owe something or ops that name a refund: the hot path reads none.
+        boolean owes = !owedKeys.isEmpty() || loaded.accounts.values().stream().anyMatch(w -> w.account.owedCredits > 0);
+        Uni<RowSet<Row>> owed = !owes ? Uni.createFrom().nullItem()
+                : conn.preparedQuery(OWED).execute(Tuple.of(ids, owedKeys.toArray(String[]::new)));
+        return Uni.combine().all().unis(byKey, captures, owed).asTuple().invoke(rows -> {
+            if (rows.getItem3() != null) {
+                for (Row row : rows.getItem3()) { // oldest first
+                    AccountWork w = loaded.accounts.get(row.getUUID("account_id"));
+                    if (w == null) {
+                        continue;
+                    }
+                    OwedCredit o = new OwedCredit();
+                    o.accountId = w.account.id;
+                    o.sourceKey = row.getString("source_key");
+                    o.paymentId = row.getString("payment_id");
+                    o.credits = row.getLong("credits");
+                    o.settled = row.getLong("settled");
+                    o.cancelled = row.getLong("cancelled");
+                    o.createdAt = instant(row.getOffsetDateTime("created_at"));
+                    w.owedByKey.put(o.sourceKey, o);
+                    if (o.remaining() > 0) {
+                        w.owed.add(o);
+                    }
+                }
+            }
             if (rows.getItem1() != null) {
                 for (Row row : rows.getItem1()) {
                     AccountWork w = loaded.accounts.get(row.getUUID("account_id"));
@@ -373,6 +412,8 @@ public class LedgerStore {
         List<Tuple> grants = new ArrayList<>();
         List<Tuple> newHolds = new ArrayList<>();
         List<Tuple> holds = new ArrayList<>();
+        List<Tuple> newOwed = new ArrayList<>();
+        List<Tuple> owed = new ArrayList<>();
         List<Tuple> entries = new ArrayList<>();
         List<Tuple> audit = new ArrayList<>();
         List<Tuple> usage = new ArrayList<>();
@@ -400,6 +441,13 @@ public class LedgerStore {
             }
             for (CreditHold h : w.changedHolds) {
                 holds.add(holdTuple(h));
+            }
+            for (OwedCredit o : w.newOwed) {
+                newOwed.add(Tuple.from(Arrays.asList(o.accountId, o.sourceKey, o.paymentId, o.credits, o.settled,
+                        o.cancelled, utc(o.createdAt))));
+            }
+            for (OwedCredit o : w.changedOwed) {
+                owed.add(Tuple.of(o.accountId, o.sourceKey, o.settled, o.cancelled));
             }
             for (LedgerTransaction t : w.entries) {
                 entries.add(Tuple.from(Arrays.asList(t.id, t.accountId, t.type.name(), t.creditsAmount, t.balanceAfter,
@@ -429,7 +477,8 @@ public class LedgerStore {
         return Uni.combine().all().unis(
                         batch(conn, UPDATE_ACCOUNT, accounts), batch(conn, INSERT_GRANT, newGrants),
                         batch(conn, UPDATE_GRANT, grants), batch(conn, INSERT_HOLD, newHolds),
-                        batch(conn, UPDATE_HOLD, holds), batch(conn, INSERT_ENTRY, entries),
+                        batch(conn, UPDATE_HOLD, holds), batch(conn, INSERT_OWED, newOwed),
+                        batch(conn, UPDATE_OWED, owed), batch(conn, INSERT_ENTRY, entries),
                         batch(conn, INSERT_AUDIT, audit), batch(conn, UPSERT_USAGE, usage),
                         batch(conn, INSERT_RESET, resets), batch(conn, Outbox.INSERT_SQL, outbox),
                         batch(conn, Inbox.Mark.INSERT_SQL, markRows), conn.query("COMMIT").execute().replaceWithVoid())
