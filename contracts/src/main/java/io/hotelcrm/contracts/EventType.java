@@ -2,6 +2,7 @@ package io.hotelcrm.contracts;
 
 import io.hotelcrm.contracts.billing.PaymentActionRequired;
 import io.hotelcrm.contracts.billing.PaymentFailed;
+import io.hotelcrm.contracts.billing.PaymentRefundFailed;
 import io.hotelcrm.contracts.billing.PaymentRefunded;
 import io.hotelcrm.contracts.billing.PaymentReinstated;
 import io.hotelcrm.contracts.billing.PaymentSucceeded;
@@ -34,6 +35,7 @@ public enum EventType {
     PlanChanged(Topics.BILLING_EVENTS, 1, PlanChanged.class),
     PaymentReinstated(Topics.BILLING_EVENTS, 1, PaymentReinstated.class),
     PaymentActionRequired(Topics.BILLING_EVENTS, 1, PaymentActionRequired.class),
+    PaymentRefundFailed(Topics.BILLING_EVENTS, 1, PaymentRefundFailed.class),
 
     ExecutionCompleted(Topics.GATEWAY_EVENTS, 1, ExecutionCompleted.class),
     ExecutionFailed(Topics.GATEWAY_EVENTS, 1, ExecutionFailed.class),

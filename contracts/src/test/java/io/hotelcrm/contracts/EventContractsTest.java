@@ -9,6 +9,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.hotelcrm.contracts.billing.PaymentFailed;
+import io.hotelcrm.contracts.billing.PaymentRefundFailed;
 import io.hotelcrm.contracts.billing.PaymentRefunded;
 import io.hotelcrm.contracts.billing.PaymentReinstated;
 import io.hotelcrm.contracts.billing.PaymentSucceeded;
@@ -57,6 +58,7 @@ class EventContractsTest {
         EXAMPLES.put(EventType.PaymentFailed, new PaymentFailed("pi_124", "pur-2", "pkg-500", 5000, "auto_purchase", "stored_card", "card_declined", "apr-1"));
         EXAMPLES.put(EventType.PaymentRefunded, new PaymentRefunded("pi_123", "re_1", 5000, 500));
         EXAMPLES.put(EventType.PaymentReinstated, new PaymentReinstated("pi_123", "dp_1", 19800, 2000));
+        EXAMPLES.put(EventType.PaymentRefundFailed, new PaymentRefundFailed("pi_123", "re_2", "ch_1:5500", 5500, 500));
         EXAMPLES.put(EventType.PlanChanged, new PlanChanged("ESSENTIAL", "PROFESSIONAL", NOW, "sub_1"));
         EXAMPLES.put(EventType.ExecutionCompleted, new ExecutionCompleted("exe-1", "u-1", "CHATBOT", "local", "faq-kuromoji", 2, 35, 12, 40));
         EXAMPLES.put(EventType.ExecutionFailed, new ExecutionFailed("exe-2", "u-1", "CUSTOM", "PROVIDER_UNAVAILABLE", 0, 12));

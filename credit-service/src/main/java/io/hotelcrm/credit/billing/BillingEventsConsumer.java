@@ -3,6 +3,7 @@ package io.hotelcrm.credit.billing;
 import io.hotelcrm.contracts.EventEnvelope;
 import io.hotelcrm.contracts.EventType;
 import io.hotelcrm.contracts.billing.PaymentFailed;
+import io.hotelcrm.contracts.billing.PaymentRefundFailed;
 import io.hotelcrm.contracts.billing.PaymentRefunded;
 import io.hotelcrm.contracts.billing.PaymentReinstated;
 import io.hotelcrm.contracts.billing.PaymentSucceeded;
@@ -57,6 +58,9 @@ public class BillingEventsConsumer {
         if (type == EventType.PaymentRefunded) {
             return pendingRefunds.refund(refunded(e.tenantId(), e.dataAs(EventType.PaymentRefunded, PaymentRefunded.class), mark));
         }
+        if (type == EventType.PaymentRefundFailed) {
+            return refundFailed(e.tenantId(), e.dataAs(EventType.PaymentRefundFailed, PaymentRefundFailed.class), mark);
+        }
         if (type == EventType.PaymentReinstated) {
             return reinstated(e.tenantId(), e.dataAs(EventType.PaymentReinstated, PaymentReinstated.class), mark);
         }
@@ -102,6 +106,32 @@ public class BillingEventsConsumer {
                 .chain(dropped -> dropped != null ? Uni.createFrom().item(dropped)
                         : ledger.submitOnce(new LedgerOp.Reverse(tenantId, won.paymentId(), "refund:" + holdBack,
                                 won.credits(), "dispute-won:" + won.disputeId(), "チャージバック勝訴によるクレジット返還", mark)));
+    }
+
+    /**
+     * A refund that failed after it had succeeded gives back what its step ({@code refund:<step refund id>}) took and
+     * cancels what of it is still owed, at most the failed credits, under the key {@code refund-failed:<refund id>:<step>}
+     * ({@link LedgerOp.Reverse}). A step still waiting for its payment's grant is shrunk by the failed credits instead
+     * (dropped when nothing is left of it), in one transaction with the event's mark.
+     */
+    private Uni<Boolean> refundFailed(String tenantId, PaymentRefundFailed failed, Inbox.Mark mark) {
+        Tuple step = Tuple.of(tenantId, failed.stepRefundId());
+        return pool.withTransaction(conn -> conn.preparedQuery("select credits from pending_refund where tenant_id = $1 "
+                        + "and refund_id = $2 for update").execute(step)
+                .chain(rows -> !rows.iterator().hasNext() ? Uni.createFrom().<Boolean>nullItem()
+                        : mark.recordIn(conn).chain(marked -> !marked ? Uni.createFrom().item(Boolean.FALSE)
+                                : (rows.iterator().next().getLong(0) <= failed.credits()
+                                        ? conn.preparedQuery("delete from pending_refund where tenant_id = $1 "
+                                                + "and refund_id = $2").execute(step)
+                                        : conn.preparedQuery("update pending_refund set credits = credits - $3 "
+                                                + "where tenant_id = $1 and refund_id = $2")
+                                                .execute(Tuple.of(tenantId, failed.stepRefundId(), failed.credits())))
+                                        .replaceWith(Boolean.TRUE))))
+                .chain(done -> done != null ? Uni.createFrom().item(done)
+                        : ledger.submitOnce(new LedgerOp.Reverse(tenantId, failed.paymentId(),
+                                "refund:" + failed.stepRefundId(), failed.credits(),
+                                "refund-failed:" + failed.refundId() + ":" + failed.stepRefundId(),
+                                "返金失敗によるクレジット返還", mark)));
     }
 
     /**

@@ -81,8 +81,8 @@ public class GrantRules {
     /**
      * Gives back what a refund or dispute hold-back took and cancels what of it is still owed (its money never left):
      * the credits its entry took plus what later credits settled of its owed part, at most the op's credits, as a
-     * PURCHASE grant of the payment (a later refund of the payment finds it). Once per key; nothing when it took
-     * nothing.
+     * PURCHASE grant of the payment (a later refund of the payment finds it); of the op's credits not given back,
+     * what the source still owes is cancelled. Once per key; nothing given when it took nothing.
      */
     public long reverse(AccountWork w, LedgerOp.Reverse op) {
         LedgerTransaction existing = w.entryByKey(op.idempotencyKey());
@@ -91,9 +91,9 @@ public class GrantRules {
         }
         LedgerTransaction took = w.entryByKey(op.sourceKey());
         OwedCredit owed = w.owedFor(op.sourceKey());
-        w.cancelOwed(op.sourceKey(), op.idempotencyKey());
         long taken = (took == null ? 0 : -took.creditsAmount) + (owed == null ? 0 : owed.settled());
         long back = Math.min(op.credits(), taken);
+        w.cancelOwed(op.sourceKey(), op.credits() - back, op.idempotencyKey());
         if (back <= 0) {
             return 0;
         }

@@ -260,15 +260,15 @@ public final class AccountWork {
     }
 
     /**
-     * Cancels what the refund under {@code key} still owes (a won dispute, a failed refund: the credits were never
-     * due), with an audit row {@code OWED_CANCELLED}. Answers the credits cancelled.
+     * Cancels up to {@code max} of what the refund under {@code key} still owes (a won dispute, a failed refund: the
+     * credits were never due), with an audit row {@code OWED_CANCELLED}. Answers the credits cancelled.
      */
-    public long cancelOwed(String key, String cause) {
+    public long cancelOwed(String key, long max, String cause) {
         OwedCredit row = owedByKey.get(key);
-        if (row == null || row.remaining() == 0) {
+        long amount = row == null ? 0 : Math.min(max, row.remaining());
+        if (amount <= 0) {
             return 0;
         }
-        long amount = row.remaining();
         row.cancelled += amount;
         owedChanged(row);
         long before = account.owedCredits;

@@ -64,10 +64,10 @@ public sealed interface LedgerOp {
     }
 
     /**
-     * Undo a refund or dispute hold-back whose money never left (a won dispute, a refund that failed): what is still
-     * owed of the one under ledger key {@code sourceKey} is cancelled, and what it took (its entry plus what of its
-     * owed part was settled since) comes back as a PURCHASE grant of the payment under {@code idempotencyKey}, at
-     * most {@code credits}. Once per key. Answers the credits given back.
+     * Undo a refund or dispute hold-back whose money never left (a won dispute, a refund that failed): what the one
+     * under ledger key {@code sourceKey} took (its entry plus what of its owed part was settled since) comes back as a
+     * PURCHASE grant of the payment under {@code idempotencyKey}, at most {@code credits}, and of the rest of
+     * {@code credits} what it still owes is cancelled. Once per key. Answers the credits given back.
      */
     record Reverse(String tenantId, String paymentId, String sourceKey, long credits, String idempotencyKey,
                    String description, Inbox.Mark mark) implements LedgerOp {
