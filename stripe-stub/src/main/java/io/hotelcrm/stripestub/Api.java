@@ -20,6 +20,8 @@ final class Api {
     private static final String DECLINED = "chargeDeclined";
     private static final String CUSTOMER_FAIL = "chargeCustomerFail";
     private static final String AUTH_REQUIRED = "authenticationRequired";
+    /** Stripe's 4000000000005126: charges succeed; a refund succeeds, then fails (charge.refund.updated). */
+    private static final String REFUND_FAIL = "refundFail";
 
     private final StripeStub stub;
     private int invoiceNumber;
@@ -123,6 +125,7 @@ final class Api {
             case "pm_card_chargeDeclined", "pm_card_visa_chargeDeclined" -> DECLINED;
             case "pm_card_chargeCustomerFail" -> CUSTOMER_FAIL;
             case "pm_card_authenticationRequired", "pm_card_threeDSecure2Required" -> AUTH_REQUIRED;
+            case "pm_card_refundFail" -> REFUND_FAIL;
             default -> throw new StripeError(400, "invalid_request_error", "resource_missing", null,
                     "No such PaymentMethod: '" + id + "'", param);
         };
@@ -138,6 +141,7 @@ final class Api {
             case DECLINED -> "0002";
             case CUSTOMER_FAIL -> "0341";
             case AUTH_REQUIRED -> "3184";
+            case REFUND_FAIL -> "5126";
             default -> "4242";
         });
         card.put("country", "JP");
@@ -830,7 +834,7 @@ final class Api {
         stub.objects.put(id, sub);
         stub.emit("customer.subscription.created", sub, null, key);
         if (!behavior.equals("default_incomplete") && defaultPm != null
-                && VISA.equals(stub.cardScenario.get(defaultPm))) {
+                && paysLikeVisa(stub.cardScenario.get(defaultPm))) {
             markPaid(inv, key);
         }
         return sub;
@@ -969,7 +973,7 @@ final class Api {
             pm = find(inv.get("customer").asText(), "customer").path("invoice_settings").path("default_payment_method").asText(null);
         }
         String scenario = pm == null ? null : stub.cardScenario.getOrDefault(pm, VISA);
-        if (VISA.equals(scenario)) {
+        if (paysLikeVisa(scenario)) {
             markPaid(inv, key);
             return true;
         }
@@ -1082,7 +1086,39 @@ final class Api {
         ((ArrayNode) charge.get("refunds").get("data")).insert(0, refund.deepCopy());
         stub.emit("refund.created", refund, null, key);
         stub.emit("charge.refunded", charge, previous, key);
-        return refund.deepCopy();
+        JsonNode answer = refund.deepCopy();
+        if (REFUND_FAIL.equals(stub.cardScenario.get(charge.path("payment_method").asText("")))) {
+            failRefund(refund, charge);
+        }
+        return answer;
+    }
+
+    /**
+     * What Stripe does with a refund of a 4000000000005126 card some time after it succeeded: the refund fails
+     * ({@code failure_reason} expired_or_canceled_card), its amount goes back to the charge's unrefunded amount, and
+     * {@code charge.refund.updated} and {@code refund.failed} are sent (the answer to the create call said
+     * succeeded).
+     */
+    private void failRefund(ObjectNode refund, ObjectNode charge) {
+        ObjectNode previous = JsonNodeFactory.instance.objectNode();
+        previous.put("status", refund.get("status").asText());
+        previous.putNull("failure_reason");
+        refund.put("status", "failed");
+        refund.put("failure_reason", "expired_or_canceled_card");
+        charge.put("amount_refunded", charge.get("amount_refunded").asLong() - refund.get("amount").asLong());
+        charge.put("refunded", false);
+        ArrayNode listed = (ArrayNode) charge.get("refunds").get("data");
+        for (int i = 0; i < listed.size(); i++) {
+            if (listed.get(i).path("id").asText().equals(refund.get("id").asText())) {
+                listed.set(i, refund.deepCopy());
+            }
+        }
+        stub.emit("charge.refund.updated", refund, previous, null);
+        stub.emit("refund.failed", refund, previous.deepCopy(), null);
+    }
+
+    private static boolean paysLikeVisa(String scenario) {
+        return VISA.equals(scenario) || REFUND_FAIL.equals(scenario);
     }
 
     JsonNode refundFromDashboard(String paymentIntentId, long amount) {

@@ -40,7 +40,9 @@ import java.util.function.Predicate;
  *       the URL given with {@link #sendWebhooksTo};</li>
  *   <li>scenarios chosen by Stripe's test PaymentMethods: {@code pm_card_visa} succeeds,
  *       {@code pm_card_chargeDeclined} declines, {@code pm_card_chargeCustomerFail} saves fine and declines
- *       when charged, {@code pm_card_authenticationRequired} needs 3-D Secure (and fails off-session);
+ *       when charged, {@code pm_card_authenticationRequired} needs 3-D Secure (and fails off-session),
+ *       {@code pm_card_refundFail} (4000000000005126) pays, and each refund of its charges succeeds and then fails
+ *       ({@code charge.refund.updated} and {@code refund.failed} with status failed, the amount back on the charge);
  *       invoices stay open until the test pays them with {@link #payInvoice}, which pays them as Stripe does
  *       since API 2025-03-31: a PaymentIntent and charge of their own, named by an InvoicePayment
  *       ({@code invoice_payment.paid}, {@code GET /v1/invoice_payments?invoice=…});</li>

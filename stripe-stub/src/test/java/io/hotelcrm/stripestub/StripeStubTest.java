@@ -92,6 +92,37 @@ class StripeStubTest {
     }
 
     @Test
+    void aRefundOfTheRefundFailCardSucceedsThenFailsWithChargeRefundUpdated() throws Exception {
+        PaymentIntent pi = stripe.paymentIntents().create(PaymentIntentCreateParams.builder().setAmount(5500L)
+                .setCurrency("jpy").setPaymentMethod("pm_card_refundFail").setConfirm(true).build());
+        assertThat(pi.getStatus()).isEqualTo("succeeded");
+        String charge = pi.getLatestCharge();
+
+        com.stripe.model.Refund refund = stripe.refunds().create(com.stripe.param.RefundCreateParams.builder()
+                .setPaymentIntent(pi.getId()).setAmount(2200L).build());
+        assertThat(refund.getStatus()).as("the answer says succeeded, as Stripe's does").isEqualTo("succeeded");
+        assertThat(stub.events("charge.refunded", charge)).hasSize(1);
+        assertThat(stub.events("charge.refunded", charge).get(0).path("data").path("object").path("amount_refunded")
+                .asLong()).isEqualTo(2200L);
+
+        org.awaitility.Awaitility.await().until(stub::webhooksIdle);
+        assertThat(received).extracting(Event::getType).containsSubsequence("refund.created", "charge.refunded",
+                "charge.refund.updated", "refund.failed");
+        com.stripe.model.Refund updated = (com.stripe.model.Refund) received.stream()
+                .filter(e -> e.getType().equals("charge.refund.updated")).findFirst().orElseThrow()
+                .getDataObjectDeserializer().getObject().orElseThrow();
+        assertThat(updated.getId()).isEqualTo(refund.getId());
+        assertThat(updated.getStatus()).isEqualTo("failed");
+        assertThat(updated.getFailureReason()).isEqualTo("expired_or_canceled_card");
+        assertThat(updated.getCharge()).isEqualTo(charge);
+        assertThat(updated.getPaymentIntent()).isEqualTo(pi.getId());
+        assertThat(stripe.refunds().retrieve(refund.getId()).getStatus()).isEqualTo("failed");
+        assertThat(stripe.charges().retrieve(charge).getAmountRefunded()).as("the failed amount is back on the charge")
+                .isZero();
+        assertThat(stripe.paymentMethods().retrieve(pi.getPaymentMethod()).getCard().getLast4()).isEqualTo("5126");
+    }
+
+    @Test
     void aDeclinedCardIsACardErrorWith402AndAFailedEvent() {
         assertThatThrownBy(() -> stripe.paymentIntents().create(PaymentIntentCreateParams.builder().setAmount(5500L)
                 .setCurrency("jpy").setPaymentMethod("pm_card_chargeDeclined").setConfirm(true).build()))
