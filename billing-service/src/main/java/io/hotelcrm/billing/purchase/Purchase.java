@@ -83,6 +83,10 @@ public class Purchase extends PanacheEntityBase {
     @Column(name = "refunded_credits")
     public long refundedCredits;
 
+    /** Refunds that failed after they succeeded (refund_failure): from the first on, step ids carry the count. */
+    @Column(name = "refund_failures")
+    public int refundFailures;
+
     @Column(name = "disputed_at")
     public Instant disputedAt;
 

@@ -1,6 +1,7 @@
 package io.hotelcrm.billing.purchase;
 
 import io.hotelcrm.contracts.EventType;
+import io.hotelcrm.contracts.billing.PaymentRefundFailed;
 import io.hotelcrm.contracts.billing.PaymentRefunded;
 import io.hotelcrm.platform.outbox.Outbox;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,6 +31,14 @@ public class Refunds {
         UNCHANGED,
         /** The payment is not known or not paid yet: parked until it is. */
         PENDING
+    }
+
+    /**
+     * A refund Stripe reports failed or canceled (charge.refund.updated, refund.updated, refund.failed), after it
+     * had been counted in a charge.refunded. {@code purchaseId} from the refund's metadata (our admin refunds).
+     */
+    public record FailedRefund(String refundId, String chargeId, String paymentIntentId, UUID purchaseId,
+                               long amountYen) {
     }
 
     /** What charge.refunded says. {@code purchaseId} from metadata, when the charge carries ours. */
@@ -161,7 +170,88 @@ public class Refunds {
         p.refundedYen = total;
         p.refundedCredits = creditsTotal;
         p.updatedAt = clock.instant();
-        return outbox.publish(EventType.PaymentRefunded, p.tenantId, new PaymentRefunded(p.paymentId(),
-                chargeId + ":" + total, yen, credits)).replaceWith(true);
+        String stepId = chargeId + ":" + total + (p.refundFailures == 0 ? "" : ":" + p.refundFailures);
+        return Panache.getSession().chain(s -> s.createNativeQuery("insert into refund_step (step_id, purchase_id, yen, "
+                                + "credits, created_at) values (?1, ?2, ?3, ?4, ?5) on conflict do nothing")
+                        .setParameter(1, stepId).setParameter(2, p.id).setParameter(3, yen).setParameter(4, credits)
+                        .setParameter(5, clock.instant()).executeUpdate())
+                .chain(() -> outbox.publish(EventType.PaymentRefunded, p.tenantId, new PaymentRefunded(p.paymentId(),
+                        stepId, yen, credits))).replaceWith(true);
+    }
+
+    /**
+     * Inside the webhook's transaction: a refund that failed after it succeeded. Once per Stripe refund id: the
+     * purchase's refunded amount goes down by it (Stripe puts it back on the charge, so it can be refunded again),
+     * and its credits — in proportion, as the step computed them — are given back by the steps that took them,
+     * newest first, never more than a step took: one {@code PaymentRefundFailed} per step. A failure of a purchase
+     * not known or not paid here, or of a refund no step counted yet, changes nothing (UNCHANGED).
+     */
+    public Uni<Outcome> onRefundFailed(FailedRefund r, String eventId) {
+        return PaymentLocks.lock(r.paymentIntentId(), r.chargeId())
+                .chain(() -> find(r.purchaseId(), r.paymentIntentId(), null, r.chargeId()))
+                .chain(found -> found == null ? Uni.createFrom().item(Outcome.UNCHANGED)
+                        : Purchase.lock(found.id).chain(p -> p.status != PurchaseStatus.SUCCEEDED || p.refundedYen == 0
+                                ? Uni.createFrom().item(Outcome.UNCHANGED)
+                                : failOnce(p, r, eventId)))
+                .invoke(outcome -> metrics.counter("billing.refunds.failed", "outcome", outcome.name().toLowerCase())
+                        .increment());
+    }
+
+    private Uni<Outcome> failOnce(Purchase p, FailedRefund r, String eventId) {
+        long yen = Math.min(r.amountYen(), p.refundedYen);
+        long total = p.refundedYen - yen;
+        long creditsTotal = total == 0 ? 0 : p.credits * total / p.amountYen;
+        long credits = p.refundedCredits - creditsTotal;
+        return Panache.getSession().chain(s -> s.createNativeQuery("insert into refund_failure (refund_id, purchase_id, "
+                                + "yen, credits, event_id, received_at) values (?1, ?2, ?3, ?4, ?5, ?6) on conflict do nothing")
+                        .setParameter(1, r.refundId()).setParameter(2, p.id).setParameter(3, yen).setParameter(4, credits)
+                        .setParameter(5, eventId).setParameter(6, clock.instant()).executeUpdate())
+                .chain(inserted -> {
+                    if (inserted == 0) {
+                        return Uni.createFrom().item(Outcome.UNCHANGED); // this refund's failure was applied before
+                    }
+                    p.refundedYen = total;
+                    p.refundedCredits = creditsTotal;
+                    p.refundFailures++;
+                    p.updatedAt = clock.instant();
+                    return giveBack(p, r.refundId(), yen, credits).replaceWith(Outcome.APPLIED);
+                });
+    }
+
+    /** The failed refund's yen and credits, attributed to the purchase's steps newest first. */
+    private Uni<Void> giveBack(Purchase p, String refundId, long yen, long credits) {
+        // One text column per step (<left credits>|<left yen>|<step id>): step ids contain ':' but never '|'.
+        return Panache.getSession().chain(s -> s.createNativeQuery("select (credits - reversed_credits) || '|' || "
+                                + "(yen - reversed_yen) || '|' || step_id from refund_step where purchase_id = ?1 "
+                                + "and (reversed_yen < yen or reversed_credits < credits) order by created_at desc, step_id desc",
+                        String.class).setParameter(1, p.id).getResultList())
+                .chain(steps -> {
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    long yenLeft = yen;
+                    long creditsLeft = credits;
+                    for (String row : steps) {
+                        if (yenLeft == 0 && creditsLeft == 0) {
+                            break;
+                        }
+                        String[] step = row.split("\\|", 3);
+                        String stepId = step[2];
+                        long stepCredits = Math.min(creditsLeft, Long.parseLong(step[0]));
+                        long stepYen = Math.min(yenLeft, Long.parseLong(step[1]));
+                        yenLeft -= stepYen;
+                        creditsLeft -= stepCredits;
+                        if (stepYen == 0 && stepCredits == 0) {
+                            continue;
+                        }
+                        chain = chain.chain(() -> Panache.getSession().chain(s -> s.createNativeQuery(
+                                                "update refund_step set reversed_yen = reversed_yen + ?2, "
+                                                        + "reversed_credits = reversed_credits + ?3 where step_id = ?1")
+                                        .setParameter(1, stepId).setParameter(2, stepYen).setParameter(3, stepCredits)
+                                        .executeUpdate()))
+                                .chain(() -> outbox.publish(EventType.PaymentRefundFailed, p.tenantId,
+                                        new PaymentRefundFailed(p.paymentId(), refundId, stepId, stepYen, stepCredits)))
+                                .replaceWithVoid();
+                    }
+                    return chain;
+                });
     }
 }

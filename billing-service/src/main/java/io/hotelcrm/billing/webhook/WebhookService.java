@@ -102,8 +102,13 @@ public class WebhookService {
             case "invoice.payment_failed" -> onPurchase(object(event, Invoice.class), inv -> purchaseOf(inv.getMetadata(), null, inv.getId()),
                     (inv, id) -> outcomes.invoicePaymentFailed(id, "invoice_payment_failed"));
             case "charge.refunded" -> onChargeRefunded(event, learnt.invoiceId());
-            case "refund.created", "refund.updated", "refund.failed" -> adminRefunds.onStripeRefund(object(event, Refund.class))
+            case "refund.created" -> adminRefunds.onStripeRefund(object(event, Refund.class))
                     .map(matched -> matched ? APPLIED : IGNORED);
+            // A refund that failed (or was canceled) after it succeeded: its credits come back, once per refund,
+            // whichever of these events comes first.
+            case "refund.updated", "refund.failed" -> adminRefunds.onStripeRefund(object(event, Refund.class))
+                    .chain(matched -> onRefundFailed(event).map(outcome -> outcome.equals(IGNORED) && matched ? APPLIED : outcome));
+            case "charge.refund.updated" -> onRefundFailed(event);
             case "charge.dispute.created", "charge.dispute.updated", "charge.dispute.funds_withdrawn",
                     "charge.dispute.funds_reinstated", "charge.dispute.closed" -> onDispute(event, learnt.invoiceId());
             case "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted" ->
@@ -159,6 +164,23 @@ public class WebhookService {
             case UNCHANGED -> DUPLICATE;
             case PENDING -> PENDING;
         });
+    }
+
+    /**
+     * charge.refund.updated (refund.updated, refund.failed) with status failed or canceled: the refund's money never
+     * left, so {@link Refunds#onRefundFailed} gives its credits back. Any other status changes nothing here.
+     */
+    private Uni<String> onRefundFailed(Event event) {
+        Refund refund = object(event, Refund.class);
+        if (!"failed".equals(refund.getStatus()) && !"canceled".equals(refund.getStatus())) {
+            return Uni.createFrom().item(IGNORED);
+        }
+        if (refund.getId() == null || refund.getAmount() == null || refund.getAmount() <= 0) {
+            return Uni.createFrom().item(IGNORED);
+        }
+        return refunds.onRefundFailed(new Refunds.FailedRefund(refund.getId(), refund.getCharge(), refund.getPaymentIntent(),
+                        purchaseIdOf(refund.getMetadata()), refund.getAmount()), event.getId())
+                .map(outcome -> outcome == Refunds.Outcome.APPLIED ? APPLIED : DUPLICATE);
     }
 
     /**

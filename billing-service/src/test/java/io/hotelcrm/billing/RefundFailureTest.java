@@ -1,0 +1,121 @@
+package io.hotelcrm.billing;
+
+import static io.hotelcrm.billing.BillingApi.card;
+import static io.hotelcrm.billing.BillingApi.newTenant;
+import static io.hotelcrm.billing.BillingApi.purchase;
+import static io.hotelcrm.billing.BillingApi.refund;
+import static io.hotelcrm.billing.BillingApi.stub;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agroal.api.AgroalDataSource;
+import io.hotelcrm.testsupport.JwtTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 12, money events: a refund that Stripe first reports succeeded and then failed (the stub's refund-fail card,
+ * Stripe's 4000000000005126: charge.refund.updated and refund.failed with status failed) gives its credits back with
+ * PaymentRefundFailed for the step that took them, once whatever the deliveries, and the purchase can be refunded
+ * again under a new step id.
+ */
+@QuarkusTest
+@QuarkusTestResource(JwtTestResource.class)
+@QuarkusTestResource(StripeStubResource.class)
+class RefundFailureTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    AgroalDataSource db;
+    @TestHTTPResource("/webhook/stripe")
+    URL webhook;
+    BillingApi billing;
+
+    @BeforeEach
+    void connect() {
+        billing = new BillingApi(db);
+        stub().sendWebhooksTo(webhook.toString());
+    }
+
+    private List<JsonNode> published(String type, String paymentId) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (String payload : billing.events(type, "paymentId", paymentId)) {
+            out.add(JSON.readTree(payload).get("data"));
+        }
+        return out;
+    }
+
+    @Test
+    void aRefundThatFailsAfterItSucceededGivesItsCreditsBackOnce() throws Exception {
+        String tenant = newTenant();
+        JsonPath paid = purchase(tenant, "k-" + UUID.randomUUID(), card("pkg-500", "pm_card_refundFail")).then()
+                .statusCode(200).body("payment.paymentStatus", equalTo("completed")).extract().jsonPath();
+        String purchaseId = paid.getString("purchase.transactionId");
+        String pi = paid.getString("payment.paymentIntentId");
+
+        String stripeRefund = refund(tenant, purchaseId, "r-" + UUID.randomUUID(), null).then().statusCode(200)
+                .body("status", equalTo("succeeded")).extract().path("stripeRefundId");
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> published("PaymentRefundFailed", pi).size() == 1);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> stub().webhooksIdle());
+
+        List<JsonNode> refunded = published("PaymentRefunded", pi);
+        assertThat(refunded).hasSize(1);
+        assertThat(refunded.get(0).get("credits").asLong()).isEqualTo(500);
+        List<JsonNode> failed = published("PaymentRefundFailed", pi);
+        assertThat(failed).hasSize(1);
+        assertThat(failed.get(0).get("refundId").asText()).isEqualTo(stripeRefund);
+        assertThat(failed.get(0).get("stepRefundId").asText()).isEqualTo(refunded.get(0).get("refundId").asText());
+        assertThat(failed.get(0).get("credits").asLong()).isEqualTo(500);
+        assertThat(failed.get(0).get("amountYen").asLong()).isEqualTo(5500);
+        assertThat(billing.count("select refunded_yen from purchase where id = ?::uuid", purchaseId)).isZero();
+        assertThat(billing.count("select refunded_credits from purchase where id = ?::uuid", purchaseId)).isZero();
+
+        // Stripe retrying both failure events, and the other one of the pair, publishes nothing more.
+        List<JsonNode> failures = new ArrayList<>(stub().events("charge.refund.updated", stripeRefund));
+        failures.addAll(stub().events("refund.failed", stripeRefund));
+        assertThat(failures).hasSize(2);
+        for (JsonNode e : failures) {
+            assertThat(stub().deliver(e)).isEqualTo(200);
+        }
+        assertThat(published("PaymentRefundFailed", pi)).hasSize(1);
+
+        // The money is back on the charge: it can be refunded again, as a step of its own (which fails again).
+        refund(tenant, purchaseId, "r-" + UUID.randomUUID(), null).then().statusCode(200).body("status", equalTo("succeeded"));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> published("PaymentRefundFailed", pi).size() == 2);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> stub().webhooksIdle());
+        refunded = published("PaymentRefunded", pi);
+        assertThat(refunded).hasSize(2);
+        assertThat(refunded.get(1).get("refundId").asText()).isNotEqualTo(refunded.get(0).get("refundId").asText());
+        assertThat(refunded.get(1).get("credits").asLong()).isEqualTo(500);
+        failed = published("PaymentRefundFailed", pi);
+        assertThat(failed.get(1).get("stepRefundId").asText()).isEqualTo(refunded.get(1).get("refundId").asText());
+        assertThat(billing.count("select count(*) from refund_failure where purchase_id = ?::uuid", purchaseId))
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aRefundOfAnOrdinaryCardThatSucceedsGivesNothingBack() throws Exception {
+        String tenant = newTenant();
+        JsonPath paid = purchase(tenant, "k-" + UUID.randomUUID(), card("pkg-500", "pm_card_visa")).then()
+                .statusCode(200).extract().jsonPath();
+        String pi = paid.getString("payment.paymentIntentId");
+        refund(tenant, paid.getString("purchase.transactionId"), "r-" + UUID.randomUUID(), null).then().statusCode(200);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> published("PaymentRefunded", pi).size() == 1);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> stub().webhooksIdle());
+        assertThat(published("PaymentRefundFailed", pi)).isEmpty();
+    }
+}
