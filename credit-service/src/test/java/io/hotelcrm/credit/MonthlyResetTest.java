@@ -103,6 +103,33 @@ class MonthlyResetTest {
     }
 
     @Test
+    void theMomentBetweenLastMonthsExpiryAndTheNewGrantIsNoLowBalance() throws Exception {
+        clock.set(Instant.parse("2026-11-20T03:00:00Z"));
+        String tenant = newTenant();
+        open(tenant); // ESSENTIAL: November's 500 free credits
+        String hold = reserve(tenant, 460, "november").then().statusCode(200).extract().path("holdId");
+        capture(hold, 460, "november-capture").then().statusCode(200); // 40 left: below the warning line
+        LedgerInvariants ledger = new LedgerInvariants(db);
+        assertThat(balanceLowEvents(ledger, tenant)).isEqualTo(1);
+
+        clock.set(DECEMBER_JST.plusSeconds(60));
+        assertThat(open(tenant)).isEqualTo(500);
+        // November's 40 expired and December's 500 arrived in one transaction: the 0 between them is no
+        // CRITICAL alert (nor an auto top-up), and the account is re-armed for December's own crossings
+        assertThat(balanceLowEvents(ledger, tenant)).isEqualTo(1);
+        assertThat(ledger.single("select count(*) from ai_credit_accounts where tenant_id = ? and low_balance_level = 'NONE'",
+                tenant)).isEqualTo(1);
+        hold = reserve(tenant, 460, "december").then().statusCode(200).extract().path("holdId");
+        capture(hold, 460, "december-capture").then().statusCode(200);
+        assertThat(balanceLowEvents(ledger, tenant)).isEqualTo(2);
+        ledger.assertHoldFor(tenant);
+    }
+
+    private static long balanceLowEvents(LedgerInvariants ledger, String tenant) throws Exception {
+        return ledger.single("select count(*) from outbox_event where kafka_key = ? and type = 'BalanceLow'", tenant);
+    }
+
+    @Test
     void freeCreditsAreBurnedBeforePurchasedOnes() throws Exception {
         String tenant = newTenant();
         open(tenant);

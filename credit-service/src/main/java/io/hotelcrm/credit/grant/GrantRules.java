@@ -46,15 +46,23 @@ public class GrantRules {
      * zero); a later touch expires them.
      */
     public void expireDue(AccountWork w) {
+        if (expireDueUnannounced(w)) {
+            thresholds.afterDecrease(w);
+        }
+    }
+
+    /**
+     * Expires what is due without judging the thresholds, for the monthly reset: its new grant follows in the
+     * same transaction, and the balance between the two (often 0) is no low balance to alert or top up.
+     */
+    public boolean expireDueUnannounced(AccountWork w) {
         boolean any = false;
         for (CreditGrant g : w.liveGrants()) {
             if (g.expiresAt != null && !g.expiresAt.isAfter(w.now())) {
                 any |= w.expire(g, g.remainingCredits) > 0;
             }
         }
-        if (any) {
-            thresholds.afterDecrease(w);
-        }
+        return any;
     }
 
     /**

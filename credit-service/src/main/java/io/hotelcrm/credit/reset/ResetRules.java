@@ -9,6 +9,7 @@ import io.hotelcrm.credit.grant.GrantSource;
 import io.hotelcrm.credit.ledger.AccountWork;
 import io.hotelcrm.credit.ledger.TransactionType;
 import io.hotelcrm.credit.plan.CreditConfig;
+import io.hotelcrm.credit.threshold.ThresholdWatcher;
 import io.hotelcrm.platform.idempotency.RequestHash;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
@@ -27,10 +28,12 @@ import java.util.UUID;
 public class ResetRules {
 
     private final GrantRules grants;
+    private final ThresholdWatcher thresholds;
     private final CreditConfig config;
 
-    public ResetRules(GrantRules grants, CreditConfig config) {
+    public ResetRules(GrantRules grants, ThresholdWatcher thresholds, CreditConfig config) {
         this.grants = grants;
+        this.thresholds = thresholds;
         this.config = config;
     }
 
@@ -53,7 +56,7 @@ public class ResetRules {
             account.monthlyFreeCredits = config.plan(account.planType).monthlyFreeCredits();
             account.pendingPlanType = null;
         }
-        grants.expireDue(w);
+        boolean expired = grants.expireDueUnannounced(w);
         Instant monthStart = TenantMonths.startOf(month, w.zone());
         long carried = w.liveGrants().stream()
                 .filter(g -> g.source == GrantSource.MONTHLY_FREE && g.expiresAt != null && g.expiresAt.isAfter(monthStart))
@@ -83,6 +86,11 @@ public class ResetRules {
         w.addReset(reset);
         account.resetMonth = month.toString();
         w.changed();
+        // The thresholds judge the balance the reset leaves, not the moment between expiry and the new grant
+        thresholds.afterIncrease(w);
+        if (expired) {
+            thresholds.afterDecrease(w);
+        }
         if (!opening) {
             w.publish(EventType.MonthlyResetCompleted, new MonthlyResetCompleted(account.id.toString(),
                     reset.resetMonth, account.planType.name(), previousBalance, free, carried, usage.credits(),
