@@ -135,6 +135,88 @@ class DashboardBrowserIT {
         }
     }
 
+    /**
+     * The demo hotel of ./dev/up: the seed's calls run now and are then moved to the last 30 days. What it leaves
+     * must be a ledger that adds up, read here from the tables: balances, the order of every balance_after, the
+     * month's resets where they belong, and a daily roll-up that is what the usage rows say.
+     */
+    @Test
+    void theDemoSeedLeavesThirtyDaysOfHistoryThatAddsUp() throws Exception {
+        String tenant = "hotel-seed-" + Long.toHexString(System.nanoTime());
+        ProcessBuilder node = new ProcessBuilder("node", "scripts/seed.mjs", dashboard.baseUrl(), tenant)
+                .directory(LocalBroker.repositoryRoot().resolve("dashboard/src/main/webui").toFile()).redirectErrorStream(true)
+                .redirectOutput(Files.createDirectories(Path.of("target")).resolve("demo-seed.log").toFile());
+        for (String[] db : new String[][] {{"CREDIT", "credit"}, {"GATEWAY", "gateway"}, {"ALERT", "alert"}}) {
+            node.environment().put("DEMO_" + db[0] + "_DB", "postgresql://" + db[1] + ":" + db[1] + "@127.0.0.1:5432/" + db[1] + "_test");
+        }
+        Process run = node.start();
+        boolean ended = run.waitFor(5, TimeUnit.MINUTES);
+        if (!ended) {
+            run.destroyForcibly();
+        }
+        String output = Files.readString(Path.of("target/demo-seed.log"));
+        System.out.println(output);
+        assertThat(ended).as("the seed ends within 5 minutes: " + output).isTrue();
+        assertThat(run.exitValue()).as(output).isZero();
+
+        java.time.ZoneId tokyo = java.time.ZoneId.of("Asia/Tokyo");
+        java.time.LocalDate today = java.time.LocalDate.now(tokyo);
+        boolean twoMonths = today.minusDays(29).getMonthValue() != today.getMonthValue();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/credit_test", "credit", "credit")) {
+            long balance = single(c, "select current_balance from ai_credit_accounts where tenant_id = ?", tenant);
+            assertThat(single(c, "select coalesce(sum(t.credits_amount), 0) from ai_credit_transactions t join ai_credit_accounts a "
+                    + "on a.id = t.account_id where a.tenant_id = ?", tenant)).as("balance = Σ transactions").isEqualTo(balance);
+            assertThat(single(c, "select coalesce(sum(g.remaining_credits), 0) from credit_grants g join ai_credit_accounts a "
+                    + "on a.id = g.account_id where a.tenant_id = ?", tenant)).as("balance = Σ grants").isEqualTo(balance);
+            // Moving kept the order: each balance_after is the one before plus the entry, in time order
+            assertThat(single(c, "select count(*) from (select t.balance_after, t.credits_amount, lag(t.balance_after) over "
+                    + "(order by t.created_at, t.id) prev from ai_credit_transactions t join ai_credit_accounts a on a.id = t.account_id "
+                    + "where a.tenant_id = ?) x where prev is not null and balance_after <> prev + credits_amount", tenant)).isZero();
+            assertThat(single(c, "select count(distinct (t.created_at at time zone 'Asia/Tokyo')::date) from ai_credit_transactions t "
+                    + "join ai_credit_accounts a on a.id = t.account_id where a.tenant_id = ? and t.transaction_type = 'USAGE'", tenant))
+                    .as("days with usage").isGreaterThanOrEqualTo(20);
+            assertThat(single(c, "select count(*) from ai_credit_transactions t join ai_credit_accounts a on a.id = t.account_id "
+                    + "where a.tenant_id = ? and (t.created_at > now() or t.created_at < now() - interval '30 days')", tenant)).isZero();
+            // The daily roll-up is what the usage entries say, day by day and function by function
+            assertThat(single(c, "select count(*) from ((select (t.created_at at time zone a.time_zone)::date, t.ai_function_type, "
+                    + "-sum(t.credits_amount), count(*) from ai_credit_transactions t join ai_credit_accounts a on a.id = t.account_id "
+                    + "where a.tenant_id = ? and t.transaction_type = 'USAGE' group by 1, 2) except (select d.usage_date, d.function_type, "
+                    + "d.credits, d.executions from daily_usage d join ai_credit_accounts a on a.id = d.account_id where a.tenant_id = ?)) x",
+                    tenant, tenant)).isZero();
+            assertThat(single(c, "select count(*) from daily_usage d join ai_credit_accounts a on a.id = d.account_id "
+                    + "where a.tenant_id = ?", tenant)).isEqualTo(single(c, "select count(*) from (select distinct "
+                    + "(t.created_at at time zone a.time_zone)::date, t.ai_function_type from ai_credit_transactions t join ai_credit_accounts a "
+                    + "on a.id = t.account_id where a.tenant_id = ? and t.transaction_type = 'USAGE') x", tenant));
+            // One reset per month the history spans, each granting its own month; this month's at 00:00 on the 1st
+            String month = java.time.YearMonth.from(today).toString();
+            assertThat(single(c, "select count(*) from monthly_credit_resets r join ai_credit_accounts a on a.id = r.account_id "
+                    + "where a.tenant_id = ?", tenant)).isEqualTo(twoMonths ? 2 : 1);
+            assertThat(single(c, "select count(*) from ai_credit_transactions t join ai_credit_accounts a on a.id = t.account_id "
+                    + "where a.tenant_id = ? and t.transaction_type = 'MONTHLY_RESET' and t.idempotency_key = 'monthly-free:' || "
+                    + "to_char(t.created_at at time zone a.time_zone, 'YYYY-MM')", tenant)).isEqualTo(twoMonths ? 2 : 1);
+            if (twoMonths) {
+                assertThat(single(c, "select count(*) from monthly_credit_resets r join ai_credit_accounts a on a.id = r.account_id "
+                        + "where a.tenant_id = ? and r.reset_month = '" + month + "' and date_trunc('minute', r.reset_date at time zone "
+                        + "a.time_zone) = date_trunc('month', now() at time zone a.time_zone)", tenant)).isEqualTo(1);
+                assertThat(single(c, "select count(*) from credit_grants g join ai_credit_accounts a on a.id = g.account_id "
+                        + "where a.tenant_id = ? and g.source = 'MONTHLY_FREE' and g.reference <> '" + month + "' "
+                        + "and g.expires_at = date_trunc('month', now() at time zone a.time_zone) at time zone a.time_zone", tenant)).isEqualTo(1);
+            }
+        }
+    }
+
+    private static long single(java.sql.Connection c, String sql, Object... args) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            try (java.sql.ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
     @Test
     void theBrowserTestsPassAtPhoneAndDesktopSize() throws Exception {
         Path webui = LocalBroker.repositoryRoot().resolve("dashboard/src/main/webui");
