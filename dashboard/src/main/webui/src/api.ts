@@ -135,6 +135,8 @@ export interface PurchaseResponse {
   payment: { paymentStatus: 'completed' | 'pending' | 'failed' | 'requires_action'; paymentIntentId?: string; clientSecret?: string; errorMessage?: string; errorCode?: string; invoiceId?: string; hostedInvoiceUrl?: string; invoiceDueAt?: string }
 }
 export interface SavedCard { paymentMethodId: string; brand: string; last4: string }
+/** POST /api/v1/billing/payment-method: requires_action carries the SetupIntent for 3-D Secure. */
+export interface SetupResult { status: string; setupIntentId: string; clientSecret: string | null; card: SavedCard | null }
 export interface Alert {
   id: string; alertType: string; severity: string; title: string; message: string
   details: { label: string; value: string }[]; createdAt: string; acknowledgedAt: string | null; acknowledgedBy: string | null

@@ -11,5 +11,8 @@ export const TEST_CARDS = [
 export const completeAuthentication = (paymentIntentId: string, pass: boolean) =>
   api(`/stripe-test/v1/payment_intents/${encodeURIComponent(paymentIntentId)}/${pass ? 'authenticate' : 'fail'}`, { method: 'POST' })
 
+export const completeSetupAuthentication = (setupIntentId: string) =>
+  api(`/stripe-test/v1/setup_intents/${encodeURIComponent(setupIntentId)}/authenticate`, { method: 'POST' })
+
 export const payInvoice = (invoiceId: string) =>
   api(`/stripe-test/v1/invoices/${encodeURIComponent(invoiceId)}/pay`, { method: 'POST' })
