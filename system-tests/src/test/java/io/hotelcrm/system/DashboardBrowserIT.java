@@ -168,10 +168,15 @@ class DashboardBrowserIT {
                     + "on a.id = t.account_id where a.tenant_id = ?", tenant)).as("balance = Σ transactions").isEqualTo(balance);
             assertThat(single(c, "select coalesce(sum(g.remaining_credits), 0) from credit_grants g join ai_credit_accounts a "
                     + "on a.id = g.account_id where a.tenant_id = ?", tenant)).as("balance = Σ grants").isEqualTo(balance);
-            // Moving kept the order: each balance_after is the one before plus the entry, in time order
-            assertThat(single(c, "select count(*) from (select t.balance_after, t.credits_amount, lag(t.balance_after) over "
-                    + "(order by t.created_at, t.id) prev from ai_credit_transactions t join ai_credit_accounts a on a.id = t.account_id "
-                    + "where a.tenant_id = ?) x where prev is not null and balance_after <> prev + credits_amount", tenant)).isZero();
+            // Moving kept the order: each batch's balance (its entries share one time, e.g. the reset's expiry and grant)
+            // is the one before plus the batch's entries, in time order
+            assertThat(single(c, "with x as (select t.id, t.created_at, t.balance_after, t.credits_amount from ai_credit_transactions t "
+                    + "join ai_credit_accounts a on a.id = t.account_id where a.tenant_id = ?), "
+                    + "b as (select created_at, sum(credits_amount) net, max(balance_after) filter (where last) after_batch from "
+                    + "(select x.*, not exists (select 1 from x y where y.created_at = x.created_at and y.id <> x.id "
+                    + "and y.balance_after - y.credits_amount = x.balance_after) last from x) l group by created_at) "
+                    + "select count(*) from (select net, after_batch, lag(after_batch) over (order by created_at) prev from b) z "
+                    + "where prev is not null and after_batch <> prev + net", tenant)).isZero();
             assertThat(single(c, "select count(distinct (t.created_at at time zone 'Asia/Tokyo')::date) from ai_credit_transactions t "
                     + "join ai_credit_accounts a on a.id = t.account_id where a.tenant_id = ? and t.transaction_type = 'USAGE'", tenant))
                     .as("days with usage").isGreaterThanOrEqualTo(20);
