@@ -1097,9 +1097,11 @@ final class Api {
      * What Stripe does with a refund of a 4000000000005126 card some time after it succeeded: the refund fails
      * ({@code failure_reason} expired_or_canceled_card), its amount goes back to the charge's unrefunded amount, and
      * {@code charge.refund.updated} and {@code refund.failed} are sent (the answer to the create call said
-     * succeeded).
+     * succeeded). The failure is stamped a second later than the refund (Stripe's are days later): billing tells by
+     * the time whether a charge.refunded snapshot still counted the refund.
      */
     private void failRefund(ObjectNode refund, ObjectNode charge) {
+        stub.passASecond();
         ObjectNode previous = JsonNodeFactory.instance.objectNode();
         previous.put("status", refund.get("status").asText());
         previous.putNull("failure_reason");

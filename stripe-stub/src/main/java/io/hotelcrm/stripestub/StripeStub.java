@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
@@ -61,6 +62,8 @@ public final class StripeStub implements AutoCloseable {
     private final HttpServer server;
     private final String webhookSecret;
     private final Clock clock;
+    /** Seconds the stub's time is ahead of its clock: time that passes in the stub (a refund failing later). */
+    private final AtomicLong aheadSeconds = new AtomicLong();
     private final SecureRandom random = new SecureRandom();
     private final Object lock = new Object();
     private final Api api;
@@ -399,7 +402,15 @@ public final class StripeStub implements AutoCloseable {
     }
 
     long now() {
-        return clock.instant().getEpochSecond();
+        return clock.instant().getEpochSecond() + aheadSeconds.get();
+    }
+
+    /**
+     * Lets a second pass in the stub's time (event and object timestamps; not signatures), so that what happens next
+     * is stamped later than what came before, as Stripe's days between a refund and its failure are.
+     */
+    void passASecond() {
+        aheadSeconds.incrementAndGet();
     }
 
     String token(int length) {
