@@ -20,7 +20,10 @@ import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
@@ -105,6 +108,97 @@ class RefundFailureTest {
         assertThat(failed.get(1).get("stepRefundId").asText()).isEqualTo(refunded.get(1).get("refundId").asText());
         assertThat(billing.count("select count(*) from refund_failure where purchase_id = ?::uuid", purchaseId))
                 .isEqualTo(2);
+    }
+
+    /** Credits the purchase's refunds took, less what their failures gave back: from the outbox, as credit-service sees it. */
+    private long netCreditsTaken(String pi) throws Exception {
+        long taken = 0;
+        for (JsonNode e : published("PaymentRefunded", pi)) {
+            taken += e.get("credits").asLong();
+        }
+        for (JsonNode e : published("PaymentRefundFailed", pi)) {
+            taken -= e.get("credits").asLong();
+        }
+        return taken;
+    }
+
+    private record Refunded(String tenant, String purchaseId, String pi, List<JsonNode> events) {
+    }
+
+    /** A paid refund-fail card purchase whose refunds' webhooks are recorded, not delivered. */
+    private Refunded refundedUndelivered(long... amounts) {
+        String tenant = newTenant();
+        JsonPath paid = purchase(tenant, "k-" + UUID.randomUUID(), card("pkg-500", "pm_card_refundFail")).then()
+                .statusCode(200).body("payment.paymentStatus", equalTo("completed")).extract().jsonPath();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> stub().webhooksIdle());
+        String purchaseId = paid.getString("purchase.transactionId");
+        stub().sendWebhooksTo(null);
+        int before = stub().events().size();
+        for (long yen : amounts) {
+            refund(tenant, purchaseId, "r-" + UUID.randomUUID(), Map.of("amountYen", yen)).then().statusCode(200)
+                    .body("status", equalTo("succeeded"));
+        }
+        List<JsonNode> events = new ArrayList<>(stub().events().subList(before, stub().events().size()));
+        stub().sendWebhooksTo(webhook.toString());
+        return new Refunded(tenant, purchaseId, paid.getString("payment.paymentIntentId"), events);
+    }
+
+    private static boolean isFailure(JsonNode e) {
+        String type = e.get("type").asText();
+        return type.equals("charge.refund.updated") || type.equals("refund.failed");
+    }
+
+    @Test
+    void aFailureDeliveredBeforeItsRefundStepLeavesTheCreditsWhereTheyWere() throws Exception {
+        Refunded r = refundedUndelivered(5500);
+        List<JsonNode> failures = r.events().stream().filter(RefundFailureTest::isFailure).toList();
+        List<JsonNode> rest = r.events().stream().filter(e -> !isFailure(e)).toList();
+        assertThat(failures).hasSize(2);
+        for (JsonNode e : failures) {
+            assertThat(stub().deliver(e)).isEqualTo(200);
+        }
+        for (JsonNode e : rest) { // charge.refunded late: Stripe retrying it after our endpoint was down
+            assertThat(stub().deliver(e)).isEqualTo(200);
+        }
+        assertThat(netCreditsTaken(r.pi())).isZero();
+        assertThat(published("PaymentRefunded", r.pi())).isEmpty();
+        assertThat(billing.strings("select refunded_yen || '/' || refunded_credits from purchase where id = ?::uuid",
+                r.purchaseId())).containsExactly("0/0");
+        assertThat(billing.count("select count(*) from refund_failure where purchase_id = ?::uuid", r.purchaseId()))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void refundsAndTheirFailuresInAnyOrderEndWithWhatStripeKept() throws Exception {
+        Random random = new Random(20261203L);
+        for (int round = 0; round < 6; round++) {
+            String at = "round " + round;
+            // ¥1,100 (100 credits) then ¥2,200 (200 credits); both fail, the second one's failure is not sent yet.
+            Refunded r = refundedUndelivered(1100, 2200);
+            String second = r.events().stream().filter(e -> e.get("type").asText().equals("refund.created"))
+                    .reduce((a, b) -> b).orElseThrow().get("data").get("object").get("id").asText();
+            List<JsonNode> later = r.events().stream()
+                    .filter(e -> isFailure(e) && e.get("data").get("object").get("id").asText().equals(second)).toList();
+            List<JsonNode> now = new ArrayList<>(r.events());
+            now.removeAll(later);
+            now.addAll(List.copyOf(now)); // every event twice
+            Collections.shuffle(now, random);
+            for (JsonNode e : now) {
+                assertThat(stub().deliver(e)).as(at).isEqualTo(200);
+            }
+            assertThat(netCreditsTaken(r.pi())).as(at).isEqualTo(200);
+            assertThat(billing.strings("select refunded_yen || '/' || refunded_credits from purchase where id = ?::uuid",
+                    r.purchaseId())).as(at).containsExactly("2200/200");
+
+            List<JsonNode> failing = new ArrayList<>(later);
+            Collections.shuffle(failing, random);
+            for (JsonNode e : failing) {
+                assertThat(stub().deliver(e)).as(at).isEqualTo(200);
+            }
+            assertThat(netCreditsTaken(r.pi())).as(at).isZero();
+            assertThat(billing.strings("select refunded_yen || '/' || refunded_credits from purchase where id = ?::uuid",
+                    r.purchaseId())).as(at).containsExactly("0/0");
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -38,12 +39,15 @@ public class Refunds {
      * had been counted in a charge.refunded. {@code purchaseId} from the refund's metadata (our admin refunds).
      */
     public record FailedRefund(String refundId, String chargeId, String paymentIntentId, UUID purchaseId,
-                               long amountYen) {
+                               long amountYen, Instant createdAt, Instant failedAt) {
     }
 
-    /** What charge.refunded says. {@code purchaseId} from metadata, when the charge carries ours. */
+    /**
+     * What charge.refunded says: the charge's cumulative refunded amount at {@code snapshotAt} (the event's time).
+     * {@code purchaseId} from metadata, when the charge carries ours.
+     */
     public record ChargeRefund(String chargeId, String paymentIntentId, String invoiceId, UUID purchaseId,
-                               long refundedYenTotal) {
+                               long refundedYenTotal, Instant snapshotAt) {
     }
 
     private final Outbox outbox;
@@ -63,7 +67,7 @@ public class Refunds {
                 .chain(found -> found == null ? park(r, null, eventId)
                         : Purchase.lock(found.id).invoke(p -> remember(p, r))
                                 .chain(p -> p.status != PurchaseStatus.SUCCEEDED ? park(r, p.id, eventId)
-                                        : step(p, r.chargeId(), r.refundedYenTotal())
+                                        : step(p, r.chargeId(), r.refundedYenTotal(), r.snapshotAt())
                                                 .map(changed -> changed ? Outcome.APPLIED : Outcome.UNCHANGED)))
                 .invoke(outcome -> metrics.counter("billing.refunds", "outcome", outcome.name().toLowerCase()).increment());
     }
@@ -93,8 +97,9 @@ public class Refunds {
 
     private Uni<Outcome> park(ChargeRefund r, UUID purchaseId, String eventId) {
         // Unknown ids stay SQL nulls: a null bind parameter has no type the reactive driver could send.
-        List<Object> values = new ArrayList<>(List.of(r.chargeId(), r.refundedYenTotal(), eventId, clock.instant()));
-        StringBuilder columns = new StringBuilder("charge_id, refunded_yen, event_id, received_at");
+        List<Object> values = new ArrayList<>(List.of(r.chargeId(), r.refundedYenTotal(), eventId, clock.instant(),
+                r.snapshotAt()));
+        StringBuilder columns = new StringBuilder("charge_id, refunded_yen, event_id, received_at, snapshot_at");
         Object[][] optional = {{"payment_intent_id", r.paymentIntentId()}, {"invoice_id", r.invoiceId()},
                 {"purchase_id", purchaseId}};
         for (Object[] column : optional) {
@@ -127,7 +132,8 @@ public class Refunds {
             return Uni.createFrom().voidItem();
         }
         return Panache.getSession().chain(s -> s.createNativeQuery(
-                        "select charge_id || ':' || refunded_yen from pending_refund where applied_at is null "
+                        "select extract(epoch from coalesce(snapshot_at, received_at))::bigint || ':' || charge_id "
+                                + "|| ':' || refunded_yen from pending_refund where applied_at is null "
                                 + "and (purchase_id = ?1 or payment_intent_id = ?2 or invoice_id = ?3 or charge_id = ?4) "
                                 + "order by refunded_yen, charge_id", String.class)
                 .setParameter(1, p.id)
@@ -142,9 +148,10 @@ public class Refunds {
             return Uni.createFrom().voidItem();
         }
         String row = rows.get(at);
-        String chargeId = row.substring(0, row.lastIndexOf(':'));
+        Instant snapshotAt = Instant.ofEpochSecond(Long.parseLong(row.substring(0, row.indexOf(':'))));
+        String chargeId = row.substring(row.indexOf(':') + 1, row.lastIndexOf(':'));
         long total = Long.parseLong(row.substring(row.lastIndexOf(':') + 1));
-        return step(p, chargeId, total)
+        return step(p, chargeId, total, snapshotAt)
                 .invoke(changed -> metrics.counter("billing.refunds", "outcome", changed ? "settled" : "settled_unchanged")
                         .increment())
                 .chain(() -> Panache.getSession().chain(s -> s.createNativeQuery(
@@ -156,15 +163,21 @@ public class Refunds {
     }
 
     /**
-     * One refund step on a locked, paid purchase: the charge's cumulative refund, of which what is new comes back
-     * out in proportion. False when it was already applied.
+     * One refund step on a locked, paid purchase: the charge's cumulative refund at {@code snapshotAt}. It is kept
+     * (refund_snapshot), and what billing counts as refunded becomes {@link #counted}; what is new comes back out in
+     * proportion. False when nothing is new (a redelivery, an older step after a newer one, a refund that failed).
      */
-    private Uni<Boolean> step(Purchase p, String chargeId, long refundedYenTotal) {
-        if (refundedYenTotal <= p.refundedYen) {
-            return Uni.createFrom().item(false);
-        }
-        long total = Math.min(refundedYenTotal, p.amountYen);
-        long creditsTotal = total == p.amountYen ? p.credits : p.credits * total / p.amountYen;
+    private Uni<Boolean> step(Purchase p, String chargeId, long refundedYenTotal, Instant snapshotAt) {
+        return Panache.getSession().chain(s -> s.createNativeQuery("insert into refund_snapshot (charge_id, refunded_yen, "
+                                + "snapshot_at, purchase_id) values (?1, ?2, ?3, ?4) on conflict do nothing")
+                        .setParameter(1, chargeId).setParameter(2, refundedYenTotal).setParameter(3, snapshotAt)
+                        .setParameter(4, p.id).executeUpdate())
+                .chain(() -> counted(p))
+                .chain(total -> total <= p.refundedYen ? Uni.createFrom().item(false) : take(p, chargeId, total));
+    }
+
+    private Uni<Boolean> take(Purchase p, String chargeId, long total) {
+        long creditsTotal = creditsOf(p, total);
         long yen = total - p.refundedYen;
         long credits = creditsTotal - p.refundedCredits;
         p.refundedYen = total;
@@ -179,43 +192,82 @@ public class Refunds {
                         stepId, yen, credits))).replaceWith(true);
     }
 
+    private static long creditsOf(Purchase p, long yen) {
+        return yen == p.amountYen ? p.credits : p.credits * yen / p.amountYen;
+    }
+
     /**
-     * Inside the webhook's transaction: a refund that failed after it succeeded. Once per Stripe refund id: the
-     * purchase's refunded amount goes down by it (Stripe puts it back on the charge, so it can be refunded again),
-     * and its credits — in proportion, as the step computed them — are given back by the steps that took them,
-     * newest first, never more than a step took: one {@code PaymentRefundFailed} per step. A failure of a purchase
-     * not known or not paid here, or of a refund no step counted yet, changes nothing (UNCHANGED).
+     * What of {@code p} is refunded, by state alone: each snapshot billing applied, less the failed refunds it
+     * contains — created at or before it and failed after it (a snapshot in the failure's second is taken as later:
+     * Stripe fails a refund days after it, and a refund made since then must count) —, the largest of them. The
+     * order in which snapshots and failures arrived does not enter; the caller holds the payment's locks.
+     */
+    private static Uni<Long> counted(Purchase p) {
+        return Panache.getSession().chain(s -> s.createNativeQuery("select coalesce(max(greatest(0, s.refunded_yen - "
+                                + "(select coalesce(sum(f.refund_yen), 0) from refund_failure f where f.charge_id = s.charge_id "
+                                + "and f.refund_created_at <= s.snapshot_at and s.snapshot_at < f.failed_at))), 0) "
+                                + "from refund_snapshot s where s.purchase_id = ?1", Long.class)
+                        .setParameter(1, p.id).getSingleResult())
+                .map(n -> Math.min(((Number) n).longValue(), p.amountYen));
+    }
+
+    /**
+     * Inside the webhook's transaction: a refund that failed after it succeeded. Once per Stripe refund id it is
+     * recorded (refund_failure, with its charge and times, also when the purchase is not known or not paid yet), and
+     * what billing counts as refunded is {@link #counted} again: what that takes off — the refund, if a snapshot
+     * billing applied counted it — is given back by the steps that took it, newest first, never more than a step
+     * took: one {@code PaymentRefundFailed} per step. A refund no applied snapshot counted gives nothing back now and
+     * is left out of the snapshot when it comes (UNCHANGED).
      */
     public Uni<Outcome> onRefundFailed(FailedRefund r, String eventId) {
         return PaymentLocks.lock(r.paymentIntentId(), r.chargeId())
                 .chain(() -> find(r.purchaseId(), r.paymentIntentId(), null, r.chargeId()))
-                .chain(found -> found == null ? Uni.createFrom().item(Outcome.UNCHANGED)
-                        : Purchase.lock(found.id).chain(p -> p.status != PurchaseStatus.SUCCEEDED || p.refundedYen == 0
-                                ? Uni.createFrom().item(Outcome.UNCHANGED)
-                                : failOnce(p, r, eventId)))
+                .chain(found -> found == null ? record(r, null, eventId).replaceWith(Outcome.UNCHANGED)
+                        : Purchase.lock(found.id).chain(p -> record(r, p.id, eventId)
+                                .chain(inserted -> !inserted || p.status != PurchaseStatus.SUCCEEDED
+                                        ? Uni.createFrom().item(Outcome.UNCHANGED)
+                                        : giveBack(p, r))))
                 .invoke(outcome -> metrics.counter("billing.refunds.failed", "outcome", outcome.name().toLowerCase())
                         .increment());
     }
 
-    private Uni<Outcome> failOnce(Purchase p, FailedRefund r, String eventId) {
-        long yen = Math.min(r.amountYen(), p.refundedYen);
-        long total = p.refundedYen - yen;
-        long creditsTotal = total == 0 ? 0 : p.credits * total / p.amountYen;
-        long credits = p.refundedCredits - creditsTotal;
-        return Panache.getSession().chain(s -> s.createNativeQuery("insert into refund_failure (refund_id, purchase_id, "
-                                + "yen, credits, event_id, received_at) values (?1, ?2, ?3, ?4, ?5, ?6) on conflict do nothing")
-                        .setParameter(1, r.refundId()).setParameter(2, p.id).setParameter(3, yen).setParameter(4, credits)
-                        .setParameter(5, eventId).setParameter(6, clock.instant()).executeUpdate())
-                .chain(inserted -> {
-                    if (inserted == 0) {
-                        return Uni.createFrom().item(Outcome.UNCHANGED); // this refund's failure was applied before
-                    }
-                    p.refundedYen = total;
-                    p.refundedCredits = creditsTotal;
-                    p.refundFailures++;
-                    p.updatedAt = clock.instant();
-                    return giveBack(p, r.refundId(), yen, credits).replaceWith(Outcome.APPLIED);
-                });
+    /** The failure, once per Stripe refund id; false when it was recorded before. */
+    private Uni<Boolean> record(FailedRefund r, UUID purchaseId, String eventId) {
+        // A null bind parameter has no type the reactive driver could send: the purchase column only when known.
+        String purchaseColumn = purchaseId == null ? "" : ", purchase_id";
+        String purchaseValue = purchaseId == null ? "" : ", ?8";
+        return Panache.getSession().chain(s -> {
+            var insert = s.createNativeQuery("insert into refund_failure (refund_id, charge_id, refund_yen, "
+                            + "refund_created_at, failed_at, yen, credits, event_id, received_at" + purchaseColumn + ") "
+                            + "values (?1, ?2, ?3, ?4, ?5, 0, 0, ?6, ?7" + purchaseValue + ") "
+                            + "on conflict do nothing")
+                    .setParameter(1, r.refundId()).setParameter(2, r.chargeId()).setParameter(3, r.amountYen())
+                    .setParameter(4, r.createdAt()).setParameter(5, r.failedAt()).setParameter(6, eventId)
+                    .setParameter(7, clock.instant());
+            if (purchaseId != null) {
+                insert.setParameter(8, purchaseId);
+            }
+            return insert.executeUpdate();
+        }).map(inserted -> inserted > 0);
+    }
+
+    private Uni<Outcome> giveBack(Purchase p, FailedRefund r) {
+        return counted(p).chain(total -> {
+            if (total >= p.refundedYen) {
+                return Uni.createFrom().item(Outcome.UNCHANGED); // no applied snapshot counted this refund
+            }
+            long yen = p.refundedYen - total;
+            long creditsTotal = creditsOf(p, total);
+            long credits = p.refundedCredits - creditsTotal;
+            p.refundedYen = total;
+            p.refundedCredits = creditsTotal;
+            p.refundFailures++;
+            p.updatedAt = clock.instant();
+            return Panache.getSession().chain(s -> s.createNativeQuery("update refund_failure set yen = ?2, credits = ?3 "
+                                    + "where refund_id = ?1")
+                            .setParameter(1, r.refundId()).setParameter(2, yen).setParameter(3, credits).executeUpdate())
+                    .chain(() -> giveBack(p, r.refundId(), yen, credits)).replaceWith(Outcome.APPLIED);
+        });
     }
 
     /** The failed refund's yen and credits, attributed to the purchase's steps newest first. */

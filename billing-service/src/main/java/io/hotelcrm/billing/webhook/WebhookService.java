@@ -155,7 +155,7 @@ public class WebhookService {
         String invoice = StripeJson.id(StripeJson.object(event), "invoice");
         Refunds.ChargeRefund refund = new Refunds.ChargeRefund(charge.getId(), charge.getPaymentIntent(),
                 invoice != null ? invoice : invoiceFromStripe, purchaseIdOf(charge.getMetadata()),
-                charge.getAmountRefunded() == null ? 0 : charge.getAmountRefunded());
+                charge.getAmountRefunded() == null ? 0 : charge.getAmountRefunded(), Instant.ofEpochSecond(event.getCreated()));
         if (refund.refundedYenTotal() <= 0) {
             return Uni.createFrom().item(IGNORED);
         }
@@ -179,7 +179,10 @@ public class WebhookService {
             return Uni.createFrom().item(IGNORED);
         }
         return refunds.onRefundFailed(new Refunds.FailedRefund(refund.getId(), refund.getCharge(), refund.getPaymentIntent(),
-                        purchaseIdOf(refund.getMetadata()), refund.getAmount()), event.getId())
+                        purchaseIdOf(refund.getMetadata()), refund.getAmount(),
+                        // A refund without its creation time counts in every snapshot before its failure.
+                        refund.getCreated() == null ? Instant.EPOCH : Instant.ofEpochSecond(refund.getCreated()),
+                        Instant.ofEpochSecond(event.getCreated())), event.getId())
                 .map(outcome -> outcome == Refunds.Outcome.APPLIED ? APPLIED : DUPLICATE);
     }
 
