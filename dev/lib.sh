@@ -20,6 +20,9 @@ DASHBOARD_PORT=8080
 # The local payment backend (Stripe's test mode, offline): the project's stripe-stub, unless STRIPE_API_KEY is set
 STRIPE_STUB_PORT=12111
 STRIPE_STUB_CONTROL_PORT=12112
+# The test-mode LLM (OpenAI's protocol, canned answers) for custom, the function the built-in engine does not serve:
+# the project's llm-stub, unless OPENAI_API_KEY is set
+LLM_STUB_PORT=12113
 
 GREENMAIL_VERSION=2.1.5
 SMTP_PORT=3025

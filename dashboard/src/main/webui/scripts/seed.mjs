@@ -1,10 +1,11 @@
 // The demo hotel of ./dev/up, made through the suite's real APIs, as its staff would: alert channels, the last
-// 30 days of AI use across the four functions of the built-in engine by five staff members (the hotel "joined" 29 days ago on the
+// 30 days of AI use across the five functions by five staff members (the hotel "joined" 29 days ago on the
 // ESSENTIAL plan: last month's free credits run low, a LOW_BALANCE alert, the monthly reset on the 1st, this
 // month's use), then a card purchase (CREDITS_ADDED), an invoice waiting for payment and a saved test card.
 //   node seed.mjs http://127.0.0.1:8080 hotel-demo
 // The calls run now; with DEMO_CREDIT_DB, DEMO_GATEWAY_DB and DEMO_ALERT_DB (PostgreSQL URLs, dev only) the rows
 // they made are then moved to the days the plan gives them (dev/demo/backdate.sql); without, they stay today.
+// Custom needs an LLM: ./dev/up runs a test-mode one (the project's OpenAI-protocol stub) unless OPENAI_API_KEY is set.
 import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { call, execute, signIn, until } from './suite.mjs'
@@ -14,7 +15,7 @@ const BACKDATE = fileURLToPath(new URL('../../../../../dev/demo/backdate.sql', i
 const DATABASES = { credit: process.env.DEMO_CREDIT_DB, gateway: process.env.DEMO_GATEWAY_DB, alert: process.env.DEMO_ALERT_DB }
 const TOKYO = 9 * 3600_000 // the demo hotel's zone, Asia/Tokyo (no daylight saving)
 const DAY = 86400_000
-const COST = { chatbot: 2, recommendation: 5, prediction: 8, analysis: 10 }
+const COST = { chatbot: 2, recommendation: 5, prediction: 8, analysis: 10, custom: 15 }
 
 const admin = await signIn(base, tenant, 'admin', 'manager')
 const staff = await Promise.all(['sato', 'suzuki', 'tanaka', 'ito', 'watanabe'].map(u => signIn(base, tenant, 'staff', u)))
@@ -29,8 +30,8 @@ await call(base, admin, 'PUT', '/api/v1/alerts/channels', {
 })
 
 // The plan: a hotel's days in its own zone — questions to the chatbot all day (more at weekends), a
-// recommendation or two, a forecast every few days, the analysis on Mondays. (Custom texts need an LLM:
-// the built-in engine serves the other four functions, so the demo has none.)
+// recommendation or two, a forecast every few days, the analysis on Mondays, and on Thursdays and Fridays often
+// a plan's sales text for the weekend (custom, a template of the hotel's own)
 const random = mulberry32(20261201)
 const now = Date.now()
 const todayStart = Math.floor((now + TOKYO) / DAY) * DAY - TOKYO
@@ -42,6 +43,7 @@ for (let day = todayStart - 29 * DAY; day <= todayStart; day += DAY) {
   const fns = [...Array(n).fill('chatbot'), 'recommendation']
   if (random() < 0.35) fns.push('prediction')
   if (weekday === 1) fns.push('analysis')
+  if ((weekday === 4 || weekday === 5) && random() < 0.6) fns.push('custom')
   for (const fn of fns) calls.push({ fn, at: day + (8 + random() * 14) * 3600_000 })
 }
 calls.push({ fn: 'analysis', at: monthStart + 9.5 * 3600_000 }) // the month's report
@@ -50,14 +52,19 @@ const lastMonth = planned.filter(c => c.at < monthStart)
 const thisMonth = planned.filter(c => c.at >= monthStart)
 
 const questions = ['チェックインは何時からですか', '朝食は何時から食べられますか', '駐車場はありますか', 'レイトチェックアウトはできますか', 'Wi-Fiのパスワードを教えてください']
+const plans = ['冬の温泉プラン', '朝食付き連泊プラン', '記念日ディナープラン', 'ファミリー向け週末プラン']
 let used = 0
+let customs = 0
 async function run(list, budget) {
   const shifts = []
   let spent = 0
   for (const [i, c] of list.entries()) {
     if (spent + COST[c.fn] > budget) continue // the free credits run low: staff save them for what matters
     shifts.push({ from: used === 0 && !shifts.length ? openedAt : new Date().toISOString(), to: new Date(c.at).toISOString() })
-    const answer = await execute(base, staff[i % staff.length], c.fn, questions[i % questions.length], 180_000)
+    const input = c.fn === 'custom' ? plans[i % plans.length] : questions[i % questions.length]
+    // the sales texts are the manager's and sato's, in turn (custom's limit is 10 an hour a user, and these run now)
+    const who = c.fn === 'custom' ? (customs++ % 2 ? staff[0] : admin) : staff[i % staff.length]
+    const answer = await execute(base, who, c.fn, input, 180_000)
     spent += answer.credits.creditsUsed
   }
   used += spent

@@ -38,14 +38,15 @@ const members = [['M01', '2026-11-18', 20, 1200000], ['M02', '2026-11-15', 15, 8
   ['M07', '2026-11-10', 6, 250000], ['M08', '2026-08-15', 4, 120000], ['M09', '2026-03-01', 1, 15000], ['M10', '2026-09-20', 8, 300000]]
   .map(([memberId, lastVisit, visits, totalSpend]) => ({ memberId, lastVisit, visits, totalSpend }))
 
-/** One realistic request per function (the built-in local engine answers all of them offline). */
+/** One realistic request per function (the built-in engine answers the first four offline, an LLM custom). */
 export const REQUESTS = {
   chatbot: q => ({ functionType: 'chatbot', parameters: { input: q ?? 'チェックインは何時からですか', maxTokens: 300 } }),
   recommendation: () => ({ functionType: 'recommendation', parameters: { input: 'ゲストTへのおすすめ', customOptions: { guestId: 'T', history, items } } }),
   prediction: () => ({ functionType: 'prediction', parameters: { input: '来週の稼働率を予測してください', customOptions: { series, horizon: 7 } } }),
   analysis: () => ({ functionType: 'analysis', parameters: { input: '会員のRFM分析', customOptions: { members, asOf: '2026-11-20' } } }),
-  // custom goes to an LLM by default; the model "local" keeps it on the built-in engine offline
-  custom: () => ({ functionType: 'custom', parameters: { input: '宿泊プランの紹介文を作ってください', model: 'local', maxTokens: 300 } }),
+  // custom needs an LLM: ./dev/up (and the system tests) run the test-mode one, an OpenAI-protocol stub
+  custom: q => ({ functionType: 'custom', parameters: { input: q ?? '冬の温泉プラン', maxTokens: 300, customOptions: {
+    system: 'あなたはホテルのマーケティング担当です。', template: '「{{input}}」の紹介文を{{length}}字程度で作ってください。', variables: { length: '120' } } } }),
 }
 
 /**

@@ -13,7 +13,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hotelcrm.gateway.credit.CreditLedger;
-import io.hotelcrm.gateway.llm.OpenAiProtocolServer;
+import io.hotelcrm.llmstub.OpenAiProtocolServer;
 import io.hotelcrm.gateway.llm.OpenAiProtocolServerResource;
 import io.hotelcrm.testsupport.JwtTestResource;
 import io.hotelcrm.testsupport.TestJwt;

@@ -17,7 +17,7 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
-import io.hotelcrm.gateway.llm.OpenAiProtocolServer;
+import io.hotelcrm.llmstub.OpenAiProtocolServer;
 import io.hotelcrm.gateway.llm.OpenAiProtocolServerResource;
 import io.hotelcrm.contracts.EventEnvelope;
 import io.hotelcrm.contracts.EventType;

@@ -2,6 +2,7 @@ package io.hotelcrm.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hotelcrm.llmstub.OpenAiProtocolServer;
 import io.hotelcrm.stripestub.StripeStub;
 import io.hotelcrm.stripestub.TestModeServer;
 import io.hotelcrm.testsupport.LocalBroker;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The dashboard in a real browser against the whole suite: the four services and the dashboard as packaged
  * processes, a Kafka broker of this test's own, the Stripe stub in test mode (with its 3-D Secure and bank
- * transfer actions), and Debian's chromium driven by playwright-core ({@code dashboard/src/main/webui/e2e/},
+ * transfer actions), the OpenAI-protocol stub as the test-mode LLM for custom (as {@code ./dev/up} runs it; the
+ * built-in engine serves the other four functions), and Debian's chromium driven by playwright-core ({@code dashboard/src/main/webui/e2e/},
  * node's test runner). The dashboard proxies the API paths as the chart's Ingress routes them.
  */
 class DashboardBrowserIT {
@@ -42,6 +44,7 @@ class DashboardBrowserIT {
     static LocalBroker kafka;
     static StripeStub stripe;
     static TestModeServer testMode;
+    static OpenAiProtocolServer llm;
     static final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     static ServiceProcess dashboard;
 
@@ -50,6 +53,7 @@ class DashboardBrowserIT {
         kafka = LocalBroker.start("browser", 19102);
         stripe = StripeStub.start();
         testMode = new TestModeServer(stripe, 0);
+        llm = OpenAiProtocolServer.start();
         // The identity provider of this test is the dashboard's dev sign-in: a test-only key pair of this JVM,
         // its private half for the dashboard, its public half for the services
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
@@ -66,6 +70,13 @@ class DashboardBrowserIT {
             }
             if (name.equals("ai-gateway-service")) {
                 env.put("CREDIT_SERVICE_URL", services.get("credit-service").baseUrl()); // reserves credits there
+                // dev/up's AI engines: custom to the test-mode LLM, the rest to the built-in engine
+                env.put("OPENAI_BASE_URL", llm.baseUrl());
+                env.put("OPENAI_API_KEY", OpenAiProtocolServer.TEST_KEY);
+                for (String function : List.of("CHATBOT", "RECOMMENDATION", "PREDICTION", "ANALYSIS")) {
+                    env.put("AI_ROUTING_" + function, "local");
+                }
+                env.put("AI_ROUTING_CUSTOM", "llm");
             }
             if (name.equals("billing-service")) {
                 env.put("STRIPE_API_BASE", stripe.baseUrl());
@@ -112,6 +123,9 @@ class DashboardBrowserIT {
         }
         if (testMode != null) {
             testMode.close();
+        }
+        if (llm != null) {
+            llm.close();
         }
         if (kafka != null) {
             kafka.stop();
@@ -180,6 +194,9 @@ class DashboardBrowserIT {
             assertThat(single(c, "select count(distinct (t.created_at at time zone 'Asia/Tokyo')::date) from ai_credit_transactions t "
                     + "join ai_credit_accounts a on a.id = t.account_id where a.tenant_id = ? and t.transaction_type = 'USAGE'", tenant))
                     .as("days with usage").isGreaterThanOrEqualTo(20);
+            // All five functions, custom through the test-mode LLM (its answers are the stub's own)
+            assertThat(single(c, "select count(distinct t.ai_function_type) from ai_credit_transactions t join ai_credit_accounts a "
+                    + "on a.id = t.account_id where a.tenant_id = ? and t.transaction_type = 'USAGE'", tenant)).isEqualTo(5);
             assertThat(single(c, "select count(*) from ai_credit_transactions t join ai_credit_accounts a on a.id = t.account_id "
                     + "where a.tenant_id = ? and (t.created_at > now() or t.created_at < now() - interval '30 days')", tenant)).isZero();
             // The daily roll-up is what the usage entries say, day by day and function by function
@@ -207,6 +224,14 @@ class DashboardBrowserIT {
                         + "where a.tenant_id = ? and g.source = 'MONTHLY_FREE' and g.reference <> '" + month + "' "
                         + "and g.expires_at = date_trunc('month', now() at time zone a.time_zone) at time zone a.time_zone", tenant)).isEqualTo(1);
             }
+        }
+
+        // The engines as ./dev/up sets them: custom by the LLM, the other four by the built-in engine
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/gateway_test", "gateway", "gateway")) {
+            assertThat(single(c, "select count(*) from ai_executions where tenant_id = ? and status = 'COMPLETED' "
+                    + "and (function_type = 'CUSTOM') <> (provider = 'llm')", tenant)).isZero();
+            assertThat(single(c, "select count(*) from ai_executions where tenant_id = ? and function_type = 'CUSTOM' "
+                    + "and status = 'COMPLETED'", tenant)).isPositive();
         }
     }
 

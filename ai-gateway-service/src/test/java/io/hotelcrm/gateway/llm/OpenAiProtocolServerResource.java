@@ -1,6 +1,7 @@
 package io.hotelcrm.gateway.llm;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.hotelcrm.llmstub.OpenAiProtocolServer;
 import java.io.IOException;
 import java.util.Map;
 

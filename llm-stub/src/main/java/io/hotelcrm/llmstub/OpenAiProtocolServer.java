@@ -1,4 +1,4 @@
-package io.hotelcrm.gateway.llm;
+package io.hotelcrm.llmstub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,9 +15,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 
 /**
- * A local server speaking OpenAI's chat completions protocol (test-only): bearer-key check, JSON and
- * server-sent event answers with usage, OpenAI error objects. Its answers are derived from the request,
- * so tests can tell what the gateway sent; it records every request body.
+ * A local server speaking OpenAI's chat completions protocol (tests and test mode only): bearer-key check, JSON
+ * and server-sent event answers with usage, OpenAI error objects. Its answers are derived from the request,
+ * so tests can tell what the gateway sent; it records every request body (tests; {@link #main} keeps none).
  * <p>
  * Scenarios by model name: {@code rate-limited} → 429 rate_limit_exceeded, {@code no-quota} → 429
  * insufficient_quota, {@code down} → 503, {@code slow} → answers after {@link #SLOW_DELAY_MS},
@@ -27,7 +27,7 @@ import java.util.concurrent.Executors;
  */
 public final class OpenAiProtocolServer implements AutoCloseable {
 
-    /** Test-only key; not a real credential. */
+    /** Test-only key (also the test-mode LLM's); not a real credential. */
     public static final String TEST_KEY = "sk-test-local-openai-protocol-server";
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,13 +39,32 @@ public final class OpenAiProtocolServer implements AutoCloseable {
     public final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     public volatile Runnable onRequest = () -> { };
 
-    private OpenAiProtocolServer(HttpServer server) {
+    private final boolean record;
+
+    private OpenAiProtocolServer(HttpServer server, boolean record) {
         this.server = server;
+        this.record = record;
     }
 
+    /** On a free loopback port (tests). */
     public static OpenAiProtocolServer start() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        OpenAiProtocolServer stub = new OpenAiProtocolServer(server);
+        return start(0, true);
+    }
+
+    /**
+     * The test-mode LLM of {@code ./dev/up}: {@code java -cp … io.hotelcrm.llmstub.OpenAiProtocolServer}, on
+     * {@code LLM_STUB_PORT} (12113) of the loopback interface, key {@link #TEST_KEY}. It serves the function the
+     * built-in engine does not (custom) offline, with canned answers; {@code OPENAI_API_KEY} replaces it.
+     */
+    public static void main(String[] args) throws IOException {
+        int port = Integer.parseInt(System.getenv().getOrDefault("LLM_STUB_PORT", "12113"));
+        OpenAiProtocolServer server = start(port, false);
+        System.out.println("test-mode LLM (OpenAI protocol, canned answers) on " + server.baseUrl());
+    }
+
+    private static OpenAiProtocolServer start(int port, boolean record) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        OpenAiProtocolServer stub = new OpenAiProtocolServer(server, record);
         server.createContext("/v1/chat/completions", stub::chat);
         server.createContext("/v1/models", exchange -> stub.send(exchange, 200,
                 JSON.createObjectNode().put("object", "list").set("data", JSON.createArrayNode()
@@ -61,7 +80,7 @@ public final class OpenAiProtocolServer implements AutoCloseable {
 
     /** The answer the server gives to a conversation whose last user message is {@code question}. */
     public static String answerTo(String question) {
-        return "ローカルLLMの回答: 「" + question + "」について承りました。";
+        return "テストモードLLMの回答: 「" + question + "」について承りました。";
     }
 
     private void chat(HttpExchange exchange) throws IOException {
@@ -70,7 +89,9 @@ public final class OpenAiProtocolServer implements AutoCloseable {
             return;
         }
         JsonNode request = JSON.readTree(exchange.getRequestBody());
-        requests.add(request);
+        if (record) {
+            requests.add(request);
+        }
         onRequest.run();
         String model = request.path("model").asText();
         switch (model) {
