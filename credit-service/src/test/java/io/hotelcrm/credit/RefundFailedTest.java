@@ -143,4 +143,46 @@ class RefundFailedTest {
         assertThat(LedgerApi.available(tenant)).isEqualTo(free + 500 + 500);
         ledger.assertHoldFor(tenant);
     }
+
+    /**
+     * A step that combined two refunds (billing saw the later cumulative step first) took 200 and owes 1,800 (running
+     * executions held the rest, then spent it); both refunds then fail. The hotel must end as if nothing was refunded:
+     * compared with a twin tenant that bought and spent the same and had no refund at all.
+     */
+    @Test
+    void twoFailuresOfOneCombinedStepEndAsIfNothingWasRefunded() throws Exception {
+        String tenant = newTenant();
+        String twin = newTenant();
+        int free = open(tenant);
+        assertThat(open(twin)).isEqualTo(free);
+        for (String t : new String[] {tenant, twin}) {
+            send(t, EventType.PaymentSucceeded, new PaymentSucceeded("pi_rc", "pur-rc", "pkg-2000", 2000, 19800,
+                    "dashboard", "stripe", null));
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> LedgerApi.available(t) == free + 2000);
+        }
+        String held = reserve(tenant, free + 1800, "rc").then().statusCode(200).extract().path("holdId");
+        String twinHeld = reserve(twin, free + 1800, "rc").then().statusCode(200).extract().path("holdId");
+        send(tenant, EventType.PaymentRefunded, new PaymentRefunded("pi_rc", "ch_rc:19800", 19800, 2000));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> owed(tenant) == 1800);
+        LedgerApi.capture(held, free + 1800, "rc-capture").then().statusCode(200);
+        LedgerApi.capture(twinHeld, free + 1800, "rc-capture").then().statusCode(200);
+
+        send(tenant, EventType.PaymentRefundFailed, new PaymentRefundFailed("pi_rc", "re_rc1", "ch_rc:19800", 9900, 1000));
+        send(tenant, EventType.PaymentRefundFailed, new PaymentRefundFailed("pi_rc", "re_rc2", "ch_rc:19800", 9900, 1000));
+        drained(tenant, "pi_marker_rc");
+        drained(twin, "pi_marker_rc");
+
+        LedgerInvariants ledger = new LedgerInvariants(db);
+        String balance = "select current_balance from ai_credit_accounts where tenant_id = ?";
+        String owedSql = "select owed_credits from ai_credit_accounts where tenant_id = ?";
+        assertThat(ledger.single(balance, tenant)).isEqualTo(ledger.single(balance, twin)).isEqualTo(200 + 500);
+        assertThat(ledger.single(owedSql, tenant)).isZero();
+        // What the reversals gave back is never more than the step took: its entry plus what of its owed part was
+        // settled by credits other than the reversals.
+        long reversed = entry(ledger, tenant, "refund-failed:re_rc1:ch_rc:19800")
+                + entry(ledger, tenant, "refund-failed:re_rc2:ch_rc:19800");
+        assertThat(reversed).isEqualTo(-entry(ledger, tenant, "refund:ch_rc:19800"));
+        ledger.assertHoldFor(tenant);
+        ledger.assertHoldFor(twin);
+    }
 }

@@ -87,10 +87,12 @@ public class GrantRules {
     }
 
     /**
-     * Gives back what a refund or dispute hold-back took and cancels what of it is still owed (its money never left):
-     * the credits its entry took plus what later credits settled of its owed part, at most the op's credits, as a
-     * PURCHASE grant of the payment (a later refund of the payment finds it); of the op's credits not given back,
-     * what the source still owes is cancelled. Once per key; nothing given when it took nothing.
+     * Undoes (part of) a refund or dispute hold-back whose money never left: of the op's credits, what the source
+     * still owes is cancelled first, and the rest is given back — at most what the source took (its entry plus what
+     * later credits settled of its owed part) less what earlier reversals of it gave back — as a PURCHASE grant of
+     * the payment (a later refund of the payment finds it). Cancelling first keeps a give-back from being eaten by
+     * the source's own debt, and the running total keeps a step that combined two refunds, undone by both failures,
+     * from giving back more than it took in all. Once per key; nothing given when it took nothing.
      */
     public long reverse(AccountWork w, LedgerOp.Reverse op) {
         LedgerTransaction existing = w.entryByKey(op.idempotencyKey());
@@ -100,14 +102,14 @@ public class GrantRules {
         LedgerTransaction took = w.entryByKey(op.sourceKey());
         OwedCredit owed = w.owedFor(op.sourceKey());
         long taken = (took == null ? 0 : -took.creditsAmount) + (owed == null ? 0 : owed.settled());
-        long back = Math.min(op.credits(), taken);
-        w.cancelOwed(op.sourceKey(), op.credits() - back, op.idempotencyKey());
+        long cancelled = w.cancelOwed(op.sourceKey(), op.credits(), op.idempotencyKey());
+        long back = Math.max(0, Math.min(op.credits() - cancelled, taken - w.givenBackFor(op.sourceKey())));
         if (back <= 0) {
             return 0;
         }
-        w.credit(GrantSource.PURCHASE, back, null, op.paymentId(), TransactionType.PURCHASE, op.idempotencyKey(),
-                RequestHash.of(op.idempotencyKey(), back), null,
-                op.description() + " " + back + " クレジット (" + op.paymentId() + ")");
+        w.reverses(w.credit(GrantSource.PURCHASE, back, null, op.paymentId(), TransactionType.PURCHASE,
+                op.idempotencyKey(), RequestHash.of(op.idempotencyKey(), back), null,
+                op.description() + " " + back + " クレジット (" + op.paymentId() + ")"), op.sourceKey());
         thresholds.afterIncrease(w);
         return back;
     }

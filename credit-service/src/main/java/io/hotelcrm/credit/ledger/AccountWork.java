@@ -56,6 +56,8 @@ public final class AccountWork {
      */
     final List<OwedCredit> owed = new ArrayList<>();
     final Map<String, OwedCredit> owedByKey = new HashMap<>();
+    /** Credits given back so far by reversals of each source key (loaded for the batch's reversals, then kept). */
+    final Map<String, Long> givenBack = new HashMap<>();
     /** Last month's usage, loaded when the account's month turned. */
     MonthUsage lastMonthUsage;
 
@@ -406,6 +408,17 @@ public final class AccountWork {
 
     public void addReset(MonthlyReset reset) {
         resets.add(reset);
+    }
+
+    /** What reversals of the refund or hold-back under {@code sourceKey} gave back so far, this batch included. */
+    public long givenBackFor(String sourceKey) {
+        return givenBack.getOrDefault(sourceKey, 0L);
+    }
+
+    /** Marks {@code tx} (a grant just credited) as a reversal of {@code sourceKey}. */
+    public void reverses(LedgerTransaction tx, String sourceKey) {
+        tx.reversesKey = sourceKey;
+        givenBack.merge(sourceKey, tx.creditsAmount, Long::sum);
     }
 
     public LedgerTransaction entryByKey(String key) {

@@ -84,6 +84,9 @@ public class LedgerStore {
     private static final String ENTRIES_BY_KEY = "select id, account_id, transaction_type, credits_amount, "
             + "balance_after, grant_id, idempotency_key, request_hash, created_at from ai_credit_transactions "
             + "where account_id = any($1) and idempotency_key = any($2)";
+    /** What earlier reversals gave back of each source the batch's reversals name. */
+    private static final String REVERSED = "select account_id, reverses_key, sum(credits_amount)::bigint from ai_credit_transactions "
+            + "where account_id = any($1) and reverses_key = any($2) group by account_id, reverses_key";
     /** Owed credits still owed (accounts that owe any) and those under the keys refunds and reversals name. */
     private static final String OWED = "select account_id, source_key, payment_id, credits, settled, cancelled, created_at "
             + "from owed_credit where account_id = any($1) and (settled + cancelled < credits or source_key = any($2)) "
@@ -116,9 +119,9 @@ public class LedgerStore {
             + "capture_transaction_id = $5, resolve_key = $6, resolve_hash = $7, resolve_available_after = $8 where id = $1";
     private static final String INSERT_ENTRY = "insert into ai_credit_transactions (id, account_id, transaction_type, "
             + "credits_amount, balance_after, ai_function_type, ai_function_params, execution_time_ms, cost_per_credit, "
-            + "total_cost_yen, user_id, description, reference_id, grant_id, idempotency_key, request_hash, created_at, paid_from) "
-            + "values ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9::text::numeric, $10, $11, $12, $13, $14, $15, $16, $17, "
-            + "$18)";
+            + "total_cost_yen, user_id, description, reference_id, grant_id, idempotency_key, request_hash, created_at, paid_from, "
+            + "reverses_key) values ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9::text::numeric, $10, $11, $12, $13, $14, "
+            + "$15, $16, $17, $18, $19)";
     private static final String INSERT_AUDIT = "insert into system_events (id, tenant_id, user_id, event_type, source_system, "
             + "entity_type, entity_id, action, event_data, before_data, after_data, request_id, occurred_at) values "
             + "($1, $2, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10::text::jsonb, $11::text::jsonb, $12, $13)";
@@ -174,6 +177,7 @@ public class LedgerStore {
         Set<String> holdKeys = new HashSet<>();
         Set<String> entryKeys = new HashSet<>();
         Set<String> owedKeys = new HashSet<>();
+        Set<String> reversedKeys = new HashSet<>();
         Set<String> consumers = new HashSet<>();
         Set<UUID> marks = new HashSet<>();
         for (LedgerOp op : ops) {
@@ -197,6 +201,7 @@ public class LedgerStore {
                 entryKeys.add(r.idempotencyKey());
                 entryKeys.add(r.sourceKey());
                 owedKeys.add(r.sourceKey());
+                reversedKeys.add(r.sourceKey());
             }
             if (op.mark() != null) {
                 consumers.add(op.mark().consumer());
@@ -228,6 +233,7 @@ public class LedgerStore {
                 .map(rows -> assemble(ctx, rows.getItem3(), rows.getItem4(), rows.getItem5(), rows.getItem6(),
                         rows.getItem7(), holdKeys))
                 .call(loaded -> loadEntries(conn, loaded, entryKeys, owedKeys, ops))
+                .call(loaded -> loadReversed(conn, loaded, reversedKeys))
                 .call(loaded -> loadMonthUsage(conn, loaded, ctx));
     }
 
@@ -296,6 +302,21 @@ public class LedgerStore {
     }
 
     /** Entries under the keys of grants and refunds (replays), and the capture entries of captured holds. */
+    private Uni<Void> loadReversed(SqlConnection conn, Loaded loaded, Set<String> reversedKeys) {
+        if (reversedKeys.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return conn.preparedQuery(REVERSED).execute(Tuple.of(loaded.accounts.keySet().toArray(UUID[]::new),
+                reversedKeys.toArray(String[]::new))).invoke(rows -> {
+                    for (Row row : rows) {
+                        AccountWork w = loaded.accounts.get(row.getUUID(0));
+                        if (w != null) {
+                            w.givenBack.put(row.getString(1), row.getLong(2));
+                        }
+                    }
+                }).replaceWithVoid();
+    }
+
     private Uni<Void> loadEntries(SqlConnection conn, Loaded loaded, Set<String> entryKeys, Set<String> owedKeys,
                                   List<LedgerOp> ops) {
         List<UUID> captureTx = new ArrayList<>();
@@ -454,7 +475,7 @@ public class LedgerStore {
                         t.functionType, t.functionParams, t.executionTimeMs,
                         t.costPerCredit == null ? null : t.costPerCredit.toPlainString(), t.totalCostYen, t.userId,
                         t.description, t.referenceId, t.grantId, t.idempotencyKey, t.requestHash, utc(t.createdAt),
-                        t.paidFrom)));
+                        t.paidFrom, t.reversesKey)));
             }
             for (SystemEvent e : w.audit) {
                 audit.add(Tuple.from(Arrays.asList(e.id, e.tenantId, e.userId, e.eventType, e.sourceSystem,

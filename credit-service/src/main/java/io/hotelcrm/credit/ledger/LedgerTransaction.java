@@ -59,6 +59,10 @@ public class LedgerTransaction extends PanacheEntityBase {
     @Column(name = "reference_id")
     public String referenceId;
 
+    /** A reversal's source: the ledger key of the refund or hold-back whose credits it gives back. */
+    @Column(name = "reverses_key")
+    public String reversesKey;
+
     @Column(name = "grant_id")
     public UUID grantId;
 
