@@ -217,6 +217,20 @@ class PurchaseResourceTest {
                 .body("items", org.hamcrest.Matchers.empty());
     }
 
+    @Test
+    void onePurchaseIsReadByItsIdAndOnlyByItsHotel() {
+        String tenant = newTenant();
+        String id = purchase(tenant, "k-one", card("pkg-2000", "pm_card_visa")).then().statusCode(200)
+                .extract().jsonPath().getString("purchase.transactionId");
+        given().auth().oauth2(TestJwt.staff(tenant)).get("/api/v1/billing/purchases/" + id).then().statusCode(200)
+                .body("transactionId", equalTo(id)).body("packageId", equalTo("pkg-2000")).body("credits", equalTo(2000));
+        given().auth().oauth2(TestJwt.staff(newTenant())).get("/api/v1/billing/purchases/" + id).then().statusCode(404)
+                .contentType("application/problem+json").body("code", equalTo("NOT_FOUND"));
+        given().auth().oauth2(TestJwt.staff(tenant)).get("/api/v1/billing/purchases/" + java.util.UUID.randomUUID())
+                .then().statusCode(404).body("code", equalTo("NOT_FOUND"));
+        given().auth().oauth2(TestJwt.staff(tenant)).get("/api/v1/billing/purchases/not-a-uuid").then().statusCode(404);
+    }
+
     static boolean isAbout(JsonNode event, String paymentIntentId) {
         JsonNode object = event.path("data").path("object");
         return object.path("id").asText().equals(paymentIntentId) || object.path("payment_intent").asText().equals(paymentIntentId);

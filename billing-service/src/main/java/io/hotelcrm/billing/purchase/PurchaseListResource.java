@@ -14,16 +14,19 @@ import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The tenant's purchases, newest first, keyset-paged. */
+/** The tenant's purchases, newest first, keyset-paged, and one purchase by its id. */
 @Path("/api/v1/billing/purchases")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Purchases")
@@ -58,5 +61,23 @@ public class PurchaseListResource {
             String next = more ? new PageCursor(shown.get(limit - 1).createdAt, shown.get(limit - 1).id).encode() : null;
             return new PurchasePage(shown.stream().map(PurchaseSummary::of).toList(), next);
         });
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({Roles.STAFF, Roles.ADMIN})
+    @Operation(summary = "One credit purchase and its payment status")
+    @APIResponse(responseCode = "200", description = "The purchase")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such purchase of this hotel (another hotel's is not found either)")
+    public Uni<PurchaseSummary> getPurchase(
+            @Parameter(description = "The purchase id (transactionId)") @PathParam("id") UUID id) {
+        String tenant = caller.tenantId();
+        return Panache.withSession(() -> Purchase.<Purchase>find("id = ?1 and tenantId = ?2", id, tenant).firstResult())
+                .map(found -> {
+                    if (found == null) {
+                        throw ApiException.notFound("Purchase " + id);
+                    }
+                    return PurchaseSummary.of(found);
+                });
     }
 }
