@@ -47,6 +47,7 @@ for (let day = todayStart - 29 * DAY; day <= todayStart; day += DAY) {
   for (const fn of fns) calls.push({ fn, at: day + (8 + random() * 14) * 3600_000 })
 }
 calls.push({ fn: 'analysis', at: monthStart + 9.5 * 3600_000 }) // the month's report
+calls.push({ fn: 'custom', at: monthStart + 10 * 3600_000 }) // and the month's campaign text
 const planned = calls.filter(c => c.at < now - 10 * 60_000).sort((a, b) => a.at - b.at)
 const lastMonth = planned.filter(c => c.at < monthStart)
 const thisMonth = planned.filter(c => c.at >= monthStart)
@@ -59,7 +60,8 @@ async function run(list, budget) {
   const shifts = []
   let spent = 0
   for (const [i, c] of list.entries()) {
-    if (spent + COST[c.fn] > budget) continue // the free credits run low: staff save them for what matters
+    // the free credits run low: staff keep to the chatbot for the last stretch, then stop
+    if (spent + COST[c.fn] > budget || (spent > budget - 60 && c.fn !== 'chatbot')) continue
     shifts.push({ from: used === 0 && !shifts.length ? openedAt : new Date().toISOString(), to: new Date(c.at).toISOString() })
     const input = c.fn === 'custom' ? plans[i % plans.length] : questions[i % questions.length]
     // the sales texts are the manager's and sato's, in turn (custom's limit is 10 an hour a user, and these run now)
