@@ -301,7 +301,7 @@ public class LedgerStore {
         return loaded;
     }
 
-    /** Entries under the keys of grants and refunds (replays), and the capture entries of captured holds. */
+    /** What earlier reversals gave back of each source a reversal of the batch names (see GrantRules.reverse). */
     private Uni<Void> loadReversed(SqlConnection conn, Loaded loaded, Set<String> reversedKeys) {
         if (reversedKeys.isEmpty()) {
             return Uni.createFrom().voidItem();
@@ -317,6 +317,7 @@ public class LedgerStore {
                 }).replaceWithVoid();
     }
 
+    /** Entries under the keys of grants and refunds (replays), and the capture entries of captured holds. */
     private Uni<Void> loadEntries(SqlConnection conn, Loaded loaded, Set<String> entryKeys, Set<String> owedKeys,
                                   List<LedgerOp> ops) {
         List<UUID> captureTx = new ArrayList<>();
