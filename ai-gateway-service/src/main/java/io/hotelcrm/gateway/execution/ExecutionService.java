@@ -2,7 +2,6 @@ package io.hotelcrm.gateway.execution;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hotelcrm.contracts.EventType;
 import io.hotelcrm.contracts.FunctionType;
 import io.hotelcrm.contracts.gateway.ExecutionCompleted;
 import io.hotelcrm.contracts.gateway.ExecutionFailed;
@@ -19,17 +18,13 @@ import io.hotelcrm.gateway.provider.EngineResult;
 import io.hotelcrm.gateway.provider.EngineRouter;
 import io.hotelcrm.gateway.provider.ProviderRateLimitedException;
 import io.hotelcrm.platform.idempotency.RequestHash;
-import io.hotelcrm.platform.outbox.Outbox;
 import io.hotelcrm.platform.persistence.Constraints;
-import io.hotelcrm.platform.persistence.Transient;
 import io.hotelcrm.platform.problem.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +47,6 @@ public class ExecutionService {
     private final CostPolicy costs;
     private final CreditLedger ledger;
     private final ExecutionStore store;
-    private final Outbox outbox;
     private final GatewayConfig config;
     private final ObjectMapper json;
     private final Clock clock;
@@ -60,7 +54,7 @@ public class ExecutionService {
 
     public ExecutionService(InputSanitizer sanitizer, RateLimiter limiter, AnomalyDetector anomaly, EngineRouter engines,
                             CostPolicy costs,
-                            CreditLedger ledger, ExecutionStore store, Outbox outbox, GatewayConfig config,
+                            CreditLedger ledger, ExecutionStore store, GatewayConfig config,
                             ObjectMapper json, Clock clock, MeterRegistry metrics) {
         this.sanitizer = sanitizer;
         this.limiter = limiter;
@@ -69,7 +63,6 @@ public class ExecutionService {
         this.costs = costs;
         this.ledger = ledger;
         this.store = store;
-        this.outbox = outbox;
         this.config = config;
         this.json = json;
         this.clock = clock;
@@ -113,22 +106,21 @@ public class ExecutionService {
         if (key == null) {
             return Uni.createFrom().nullItem();
         }
-        return bounded(Panache.withSession(() -> Execution.<Execution>find("tenantId = ?1 and idempotencyKey = ?2", tenant, key)
-                .firstResult())).map(found -> {
+        return store.byKey(tenant, key).map(found -> {
             if (found == null) {
                 return null;
             }
-            if (!hash.equals(found.requestHash)) {
+            if (!hash.equals(found.requestHash())) {
                 throw ApiException.idempotencyConflict(key);
             }
-            if (Execution.CAPTURE_PENDING.equals(found.status)) {
+            if (Execution.CAPTURE_PENDING.equals(found.status())) {
                 throw new CreditServiceUnavailableException("This execution's result is being charged; retry with the "
                         + "same Idempotency-Key to receive it", 1);
             }
-            if (!Execution.COMPLETED.equals(found.status)) {
+            if (!Execution.COMPLETED.equals(found.status())) {
                 throw ApiException.conflict("EXECUTION_IN_PROGRESS", "An execution with this Idempotency-Key is still running");
             }
-            return read(found.response, ExecuteResponse.class);
+            return read(found.response(), ExecuteResponse.class);
         });
     }
 
@@ -185,7 +177,7 @@ public class ExecutionService {
             answer = answer.ifNoItem().after(config.streams().maxDuration())
                     .recoverWithItem(() -> meter.cutOff(request, execution.model));
         }
-        // Engines answer on worker or provider threads; what follows (Hibernate Reactive) needs the event loop.
+        // Engines answer on worker or provider threads; what follows goes on on the request's event loop.
         Context loop = Vertx.currentContext();
         return loop == null ? answer : answer.emitOn(task -> loop.runOnContext(v -> task.run()));
     }
@@ -283,20 +275,8 @@ public class ExecutionService {
      */
     private Uni<Void> owe(Execution execution, HoldApi.HoldView hold, String status, long credits, EngineResult result,
                           long latency, String code) {
-        return bounded(Panache.withTransaction(() -> locked(execution).invoke(e -> {
-            if (e == null) {
-                return;
-            }
-            e.status = status;
-            e.holdId = hold == null ? null : UUID.fromString(hold.holdId());
-            e.credits = credits;
-            e.latencyMs = latency;
-            e.errorCode = code;
-            e.response = result == null ? null : write(result);
-            if (Execution.RELEASE_PENDING.equals(status)) {
-                e.idempotencyKey = null;
-            }
-        }))).replaceWithVoid();
+        return store.owe(execution.id, execution.status, status, hold == null ? null : UUID.fromString(hold.holdId()),
+                credits, latency, code, result == null ? null : write(result));
     }
 
     /** Records the failure; nothing was charged, so the key is freed for a retry. */
@@ -306,33 +286,10 @@ public class ExecutionService {
 
     Uni<Void> fail(Execution execution, String code, long charged, long latency) {
         metrics.counter("ai.executions", "function", execution.functionType, "outcome", "failed").increment();
-        return bounded(Panache.withTransaction(() -> locked(execution).chain(e -> {
-            if (e == null) {
-                return Uni.createFrom().voidItem();
-            }
-            e.status = Execution.FAILED;
-            e.errorCode = code;
-            e.credits = charged;
-            e.latencyMs = latency;
-            e.idempotencyKey = null;
-            e.completedAt = clock.instant();
-            return outbox.publish(EventType.ExecutionFailed, e.tenantId, new ExecutionFailed(e.id.toString(), e.userId,
-                    e.functionType, code, charged, latency));
-        }))).replaceWithVoid();
-    }
-
-    /**
-     * The row, locked, if it is still in the state this copy was read in; null when someone else (the request
-     * or the recovery job on another replica) has moved it on, so every transition happens once.
-     */
-    private static Uni<Execution> locked(Execution execution) {
-        return Execution.<Execution>findById(execution.id, LockModeType.PESSIMISTIC_WRITE)
-                .map(e -> e != null && e.status.equals(execution.status) ? e : null);
-    }
-
-    /** A database step bounded like every dependency: a stalled PostgreSQL is a 503, not a hang. */
-    private <T> Uni<T> bounded(Uni<T> step) {
-        return Transient.bounded(step, config.databaseTimeout());
+        // Moves on only from the state this copy was read in: someone else (the request or the recovery job on
+        // another replica) may have moved it on, and every transition happens once
+        return store.fail(execution.id, execution.tenantId, execution.status, code, charged, latency,
+                new ExecutionFailed(execution.id.toString(), execution.userId, execution.functionType, code, charged, latency));
     }
 
     private static String code(Throwable cause) {

@@ -17,11 +17,14 @@ import java.time.ZoneOffset;
 import java.util.UUID;
 
 /**
- * The two writes every execution makes, each one SQL statement on the reactive client: the RUNNING row
- * before anything is reserved, and COMPLETED together with its ExecutionCompleted in the outbox. One
- * statement is one round trip and atomic on its own, where a Hibernate transaction takes five (BEGIN, the
- * row lock, UPDATE, the outbox INSERT, COMMIT) on the path every request takes. The rarer transitions
- * (failures, settlements owed, recovery) stay on Panache ({@link ExecutionService}).
+ * Every read and write of the execute path, each one SQL statement on the reactive client: the replay of a
+ * key, the RUNNING row before anything is reserved, COMPLETED or FAILED together with its event in the outbox,
+ * and a settlement owed. One statement is one round trip and atomic on its own, where a Hibernate transaction
+ * takes five (BEGIN, the row lock, UPDATE, the outbox INSERT, COMMIT); and a statement bounded by the database
+ * timeout can be given up safely (the pool gets its connection back when the answer comes), where cancelling a
+ * Hibernate Reactive session mid-transaction is not (HR000090 "Live transaction detected", seen under overload in
+ * the 2026-12-02 and 2026-12-03 benchmarks). Each transition moves the row on only from the state the caller saw,
+ * so the request and the recovery job (on any replica) make it once. The recovery job's scan stays on Panache.
  */
 @ApplicationScoped
 class ExecutionStore {
@@ -40,6 +43,26 @@ class ExecutionStore {
                 where id = $1 and status = $2
                 returning id)
             """ + Outbox.insertSelect(12, "done");
+
+    /** Moves the row to FAILED only from the state the caller saw (the key freed for a retry), with its event. */
+    private static final String FAIL = """
+            with done as (
+                update ai_executions set status = 'FAILED', error_code = $3, credits = $4, latency_ms = $5,
+                    idempotency_key = null, completed_at = $6
+                where id = $1 and status = $2
+                returning id)
+            """ + Outbox.insertSelect(7, "done");
+
+    /** A settlement credit-service still owes; a pending release frees the key at once, as a failure does. */
+    private static final String OWE = """
+            update ai_executions set status = $3, hold_id = $4, credits = $5, latency_ms = $6, error_code = $7,
+                response = $8::text::jsonb,
+                idempotency_key = case when $3 = 'RELEASE_PENDING' then null else idempotency_key end
+            where id = $1 and status = $2""";
+
+    private static final String BY_KEY = """
+            select status, request_hash, response::text from ai_executions
+            where tenant_id = $1 and idempotency_key = $2 limit 1""";
 
     private final Pool pool;
     private final Clock clock;
@@ -69,6 +92,36 @@ class ExecutionStore {
                 c.transactionId(), c.latencyMs(), c.response(), utc(c.at()), outbox.getValue(0), outbox.getValue(1),
                 outbox.getValue(2), outbox.getValue(3), outbox.getValue(4), outbox.getValue(5)};
         return Transient.bounded(pool.preparedQuery(COMPLETE).execute(Tuple.from(values)).replaceWithVoid(), timeout);
+    }
+
+    /** The execution that holds a tenant's Idempotency-Key, if any: its state, request hash and stored answer. */
+    record Keyed(String status, String requestHash, String response) {
+    }
+
+    Uni<Keyed> byKey(String tenant, String key) {
+        return Transient.bounded(pool.preparedQuery(BY_KEY).execute(Tuple.of(tenant, key)).map(rows -> {
+            var it = rows.iterator();
+            if (!it.hasNext()) {
+                return null;
+            }
+            var row = it.next();
+            return new Keyed(row.getString(0), row.getString(1), row.getString(2));
+        }), timeout);
+    }
+
+    /** The row moves to FAILED if it is still in {@code from}, with its event; otherwise neither is written. */
+    Uni<Void> fail(UUID id, String tenantId, String from, String code, long charged, long latencyMs, Object event) {
+        Tuple outbox = Outbox.row(EventEnvelope.wrap(EventType.ExecutionFailed, tenantId, clock.instant(), event));
+        Object[] values = {id, from, code, charged, latencyMs, utc(clock.instant()), outbox.getValue(0),
+                outbox.getValue(1), outbox.getValue(2), outbox.getValue(3), outbox.getValue(4), outbox.getValue(5)};
+        return Transient.bounded(pool.preparedQuery(FAIL).execute(Tuple.from(values)).replaceWithVoid(), timeout);
+    }
+
+    /** Records what credit-service still owes the row (if it is still in {@code from}) for the recovery job. */
+    Uni<Void> owe(UUID id, String from, String status, UUID holdId, long credits, long latencyMs, String code,
+                  String response) {
+        Object[] values = {id, from, status, holdId, credits, latencyMs, code, response};
+        return Transient.bounded(pool.preparedQuery(OWE).execute(Tuple.from(values)).replaceWithVoid(), timeout);
     }
 
     private static OffsetDateTime utc(Instant instant) {
