@@ -41,6 +41,10 @@ import java.util.regex.Pattern;
 public class GatewayBench {
 
     static final Pattern ENGINE = Pattern.compile("\"engineTime\":([0-9.]+)");
+    static final Pattern CODE = Pattern.compile("\"code\":\"([A-Z_]+)\"");
+    /** The services' pids by name (--pids gateway=1,credit-service=2): their CPU per request is printed. */
+    static final Map<String, Long> PIDS = new java.util.LinkedHashMap<>();
+    static final List<String> CPU_ROWS = new ArrayList<>();
     static final String[] QUESTIONS = {"チェックインは何時ですか", "駐車場はありますか", "朝食の時間を教えてください",
             "キャンセル料はかかりますか", "Wi-Fiは使えますか"};
 
@@ -50,15 +54,21 @@ public class GatewayBench {
             opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
         PrivateKey key = readKey(Path.of(opt.get("key")));
+        for (String named : opt.getOrDefault("pids", "").split(",")) {
+            if (named.contains("=")) {
+                PIDS.put(named.substring(0, named.indexOf('=')), Long.parseLong(named.substring(named.indexOf('=') + 1)));
+            }
+        }
         int seconds = Integer.parseInt(opt.getOrDefault("seconds", "15"));
         int tenants = Integer.parseInt(opt.getOrDefault("tenants", "40"));
         int users = Integer.parseInt(opt.getOrDefault("users", "200"));
+        int warmUp = Integer.parseInt(opt.getOrDefault("warm-up-seconds", String.valueOf(Math.max(1, seconds / 3))));
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newFixedThreadPool(4)).build();
         System.out.println("| engine | offered req/s | sent | p50 ms | p99 ms | engine p50 | engine p99 | overhead p50 | overhead p99 | statuses |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         for (String rate : opt.getOrDefault("rates", "100,300").split(",")) {
-            run(http, opt.getOrDefault("url", "http://127.0.0.1:8082"), "built-in", Integer.parseInt(rate), seconds,
+            run(http, opt.getOrDefault("url", "http://127.0.0.1:8082"), "built-in", Integer.parseInt(rate), seconds, warmUp,
                     tokens(key, tenants, users));
         }
         if (opt.containsKey("llm-url")) {
@@ -67,27 +77,43 @@ public class GatewayBench {
             try {
                 for (String rate : opt.getOrDefault("llm-rates", "50,100").split(",")) {
                     run(http, opt.get("llm-url"), "LLM " + opt.getOrDefault("llm-delay-ms", "200") + " ms",
-                            Integer.parseInt(rate), seconds, tokens(key, tenants, users));
+                            Integer.parseInt(rate), seconds, warmUp, tokens(key, tenants, users));
                 }
             } finally {
                 llm.stop(0);
             }
         }
+        if (!CPU_ROWS.isEmpty()) {
+            System.out.println();
+            System.out.println("CPU per answered request, ms (from /proc over each measured phase):");
+            System.out.println("| engine | offered req/s | " + String.join(" | ", PIDS.keySet())
+                    + " | PostgreSQL | load generator | whole machine |");
+            System.out.println("|---|---|" + "---|".repeat(PIDS.size() + 3));
+            CPU_ROWS.forEach(System.out::println);
+        }
         System.exit(0);
     }
 
-    /** One step: a warm-up third, then the measured seconds, at a fixed rate. */
-    static void run(HttpClient http, String url, String engine, int rate, int seconds, List<String> tokens)
+    /** One step: a warm-up at a third of the rate (a third of the duration unless given), then the measured seconds. */
+    static void run(HttpClient http, String url, String engine, int rate, int seconds, int warmUp, List<String> tokens)
             throws InterruptedException {
-        fire(http, url, Math.max(1, rate / 3), Math.max(1, seconds / 3), tokens, null); // warm-up (JIT, pools)
+        fire(http, url, Math.max(1, rate / 3), warmUp, tokens, null); // warm-up (JIT, pools)
         ConcurrentLinkedQueue<double[]> samples = new ConcurrentLinkedQueue<>();
         Map<String, AtomicInteger> statuses = Collections.synchronizedMap(new TreeMap<>());
+        double[] before = cpu();
         int sent = fire(http, url, rate, seconds, tokens, (status, sample) -> {
             statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
             if (sample != null) {
                 samples.add(sample);
             }
         });
+        double[] after = cpu();
+        int answered = samples.size();
+        StringBuilder row = new StringBuilder("| " + engine + " | " + rate + " |");
+        for (int i = 0; i < before.length; i++) {
+            row.append(String.format(java.util.Locale.ROOT, " %.2f |", (after[i] - before[i]) * 1000 / Math.max(1, answered)));
+        }
+        CPU_ROWS.add(row.toString());
         List<Double> latency = new ArrayList<>();
         List<Double> engineTimes = new ArrayList<>();
         List<Double> overhead = new ArrayList<>();
@@ -149,7 +175,10 @@ public class GatewayBench {
                     return;
                 }
                 Matcher m = ENGINE.matcher(response.body());
-                sink.record(String.valueOf(response.statusCode()),
+                Matcher code = CODE.matcher(response.body());
+                String status = response.statusCode() == 200 || !code.find() ? String.valueOf(response.statusCode())
+                        : response.statusCode() + " " + code.group(1); // which refusal: the problem's code
+                sink.record(status,
                         new double[] {ms, m.find() ? Double.parseDouble(m.group(1)) : -1});
             });
         }
@@ -158,6 +187,55 @@ public class GatewayBench {
             Thread.sleep(50); // draining the last answers, bounded
         }
         return total - skipped;
+    }
+
+    /** CPU seconds so far: each named service, all PostgreSQL processes, this load generator, the whole machine. */
+    static double[] cpu() {
+        double[] v = new double[PIDS.size() + 3];
+        int i = 0;
+        for (long pid : PIDS.values()) {
+            v[i++] = ticks(Path.of("/proc/" + pid + "/stat")) / 100.0;
+        }
+        long postgres = 0;
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            for (Path dir : (Iterable<Path>) dirs.filter(d -> d.getFileName().toString().matches("\\d+"))::iterator) {
+                try {
+                    if (Files.readString(dir.resolve("stat")).contains("(postgres)")) {
+                        postgres += ticks(dir.resolve("stat"));
+                    }
+                } catch (IOException gone) {
+                    // the process ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            postgres = -1;
+        }
+        v[i++] = postgres / 100.0;
+        v[i++] = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int k = 1; k < f.length; k++) {
+                if (k != 4 && k != 5) { // not idle, not iowait
+                    busy += Long.parseLong(f[k]);
+                }
+            }
+            v[i] = busy / 100.0;
+        } catch (IOException e) {
+            v[i] = Double.NaN;
+        }
+        return v;
+    }
+
+    /** utime + stime of a process, in ticks of 1/100 s (0 if it is gone). */
+    static long ticks(Path stat) {
+        try {
+            String s = Files.readString(stat);
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     static String pct(List<Double> values, int p) {
