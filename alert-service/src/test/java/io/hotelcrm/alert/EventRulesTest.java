@@ -6,13 +6,19 @@ import io.hotelcrm.contracts.EventEnvelope;
 import io.hotelcrm.contracts.EventType;
 import io.hotelcrm.contracts.billing.PaymentFailed;
 import io.hotelcrm.contracts.credit.MonthlyResetCompleted;
+import io.hotelcrm.contracts.gateway.ExecutionCompleted;
 import io.hotelcrm.contracts.gateway.SecurityEventRaised;
 import io.hotelcrm.testsupport.JwtTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +27,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(JwtTestResource.class)
 @QuarkusTestResource(LocalReceiverResource.class)
 class EventRulesTest extends AlertTestSupport {
+
+    @Inject
+    Pool pool;
 
     @Test
     void aFailedPaymentIsHighAndAFailedAutoPurchaseIsOneUrgentAlert() {
@@ -49,6 +58,24 @@ class EventRulesTest extends AlertTestSupport {
         assertThat(log.<String>getList("items.severity")).containsExactly("HIGH", "CRITICAL");
         assertThat(log.getString("items[1].message"))
                 .isEqualTo("不審なアクティビティを検知したため、AI機能の利用を一時的に制限しました（異常スコア 95）");
+    }
+
+    @Test
+    void eventsNoRuleActsOnAreSkippedWithoutARecord() {
+        String tenant = tenant();
+        EventEnvelope execution = EventEnvelope.wrap(EventType.ExecutionCompleted, tenant, Instant.now(),
+                new ExecutionCompleted(UUID.randomUUID().toString(), "user-1", "CHATBOT", "local", "local", 2, 5, 10, 20));
+        EventEnvelope blocked = security(tenant, "user-1", 95, "BLOCKED");
+        producer.send(execution);
+        producer.send(blocked); // same topic and tenant: handled after the execution
+
+        awaitAlert(tenant, m -> m.contains("異常スコア 95"));
+        Set<String> recorded = new HashSet<>();
+        pool.preparedQuery("select event_id::text from processed_event where event_id = any ($1)")
+                .execute(Tuple.of(new UUID[] {execution.id(), blocked.id()})).await().indefinitely()
+                .forEach(row -> recorded.add(row.getString(0)));
+        // the security event is applied once (its row); the execution needed no transaction at all
+        assertThat(recorded).containsExactly(blocked.id().toString());
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.hotelcrm.contracts.EventType;
 import io.hotelcrm.platform.inbox.Inbox;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Set;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** Failed payments from billing-service become alerts, once per event. */
@@ -23,9 +24,12 @@ public class BillingEventsConsumer {
         this.payments = payments;
     }
 
+    /** Successes are announced by credit-service's CreditsGranted; the rest are skipped without a transaction. */
+    static final Set<EventType> ACTS_ON = Set.of(EventType.PaymentActionRequired, EventType.PaymentFailed);
+
     @Incoming("billing-events")
     public Uni<Void> consume(String record) {
-        return inbox.consume(CONSUMER, record, this::apply);
+        return inbox.consume(CONSUMER, record, ACTS_ON, this::apply);
     }
 
     private Uni<Void> apply(EventEnvelope event) {

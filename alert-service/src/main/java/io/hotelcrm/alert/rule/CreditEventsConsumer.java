@@ -5,6 +5,7 @@ import io.hotelcrm.contracts.EventType;
 import io.hotelcrm.platform.inbox.Inbox;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Set;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** Turns credit-service events into alerts, each event applied once (the platform inbox). */
@@ -28,9 +29,13 @@ public class CreditEventsConsumer {
         this.usageSpike = usageSpike;
     }
 
+    /** CreditsExpired and AutoPurchaseRequested tell nobody anything: skipped without a transaction. */
+    static final Set<EventType> ACTS_ON = Set.of(EventType.CreditsGranted, EventType.MonthlyResetCompleted,
+            EventType.BalanceLow, EventType.UsageRecorded, EventType.AutoPurchaseSuspended);
+
     @Incoming("credit-events")
     public Uni<Void> consume(String record) {
-        return inbox.consume(CONSUMER, record, this::apply);
+        return inbox.consume(CONSUMER, record, ACTS_ON, this::apply);
     }
 
     private Uni<Void> apply(EventEnvelope event) {

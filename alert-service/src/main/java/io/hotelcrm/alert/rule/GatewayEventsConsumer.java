@@ -1,10 +1,10 @@
 package io.hotelcrm.alert.rule;
 
-import io.hotelcrm.contracts.EventEnvelope;
 import io.hotelcrm.contracts.EventType;
 import io.hotelcrm.platform.inbox.Inbox;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Set;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** The gateway's security events become SUSPICIOUS_ACTIVITY alerts, once per event. */
@@ -21,14 +21,11 @@ public class GatewayEventsConsumer {
         this.security = security;
     }
 
+    /** Executions feed no alert: their events are skipped without a transaction. */
+    static final Set<EventType> ACTS_ON = Set.of(EventType.SecurityEventRaised);
+
     @Incoming("gateway-events")
     public Uni<Void> consume(String record) {
-        return inbox.consume(CONSUMER, record, this::apply);
-    }
-
-    private Uni<Void> apply(EventEnvelope event) {
-        return EventType.SecurityEventRaised.name().equals(event.type())
-                ? security.securityEvent(event)
-                : Uni.createFrom().voidItem(); // executions feed no alert
+        return inbox.consume(CONSUMER, record, ACTS_ON, security::securityEvent);
     }
 }

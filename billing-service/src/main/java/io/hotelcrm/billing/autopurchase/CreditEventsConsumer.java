@@ -7,6 +7,7 @@ import io.hotelcrm.contracts.credit.AutoPurchaseRequested;
 import io.hotelcrm.platform.inbox.Inbox;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Set;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -27,9 +28,12 @@ public class CreditEventsConsumer {
         this.autoPurchases = autoPurchases;
     }
 
+    /** Every execution's UsageRecorded and the other credit events are skipped without a transaction. */
+    static final Set<EventType> ACTS_ON = Set.of(EventType.AutoPurchaseRequested);
+
     @Incoming("credit-events")
     public Uni<Void> consume(String record) {
-        return inbox.consume(CONSUMER, record, this::apply).chain(() -> charge(record));
+        return inbox.consume(CONSUMER, record, ACTS_ON, this::apply).chain(() -> charge(record));
     }
 
     private Uni<Void> apply(EventEnvelope e) {

@@ -17,10 +17,12 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -66,7 +68,20 @@ public class Inbox {
      * @return a Uni completing when the record may be acknowledged
      */
     public Uni<Void> consume(String consumer, String recordValue, Function<EventEnvelope, Uni<Void>> effect) {
-        return handle(consumer, recordValue, envelope -> Panache.withTransaction(() -> applyOnce(consumer, envelope, effect)));
+        return handle(consumer, recordValue, type -> true,
+                envelope -> Panache.withTransaction(() -> applyOnce(consumer, envelope, effect)));
+    }
+
+    /**
+     * Like {@link #consume}, for a consumer that acts on some of its topic's types only: a record of any other
+     * type is acknowledged at once and counted as skipped, with no transaction and no processed-event row
+     * (there is no effect to apply once). Every execution puts an ExecutionCompleted and a UsageRecorded on the
+     * topics; without this, each consumer that ignores them paid a database transaction for each.
+     */
+    public Uni<Void> consume(String consumer, String recordValue, Set<EventType> actsOn,
+                             Function<EventEnvelope, Uni<Void>> effect) {
+        return handle(consumer, recordValue, actsOn::contains,
+                envelope -> Panache.withTransaction(() -> applyOnce(consumer, envelope, effect)));
     }
 
     /** What an effect that runs its own transaction records there: this consumer has applied this event. */
@@ -96,15 +111,16 @@ public class Inbox {
      */
     public Uni<Void> consumeInOwnTransaction(String consumer, String recordValue,
                                             java.util.function.BiFunction<EventEnvelope, Mark, Uni<Boolean>> effect) {
-        return handle(consumer, recordValue,
+        return handle(consumer, recordValue, type -> true,
                 envelope -> effect.apply(envelope, new Mark(consumer, envelope.id(), envelope.type())));
     }
 
     /**
-     * Parses the record, skips unknown types, refuses what can never be applied (the channel's dead-letter
+     * Parses the record, skips unknown types and those the consumer does not act on, refuses what can never be applied (the channel's dead-letter
      * strategy takes it), and applies the rest under the retry policy.
      */
-    private Uni<Void> handle(String consumer, String recordValue, Function<EventEnvelope, Uni<Boolean>> attempt) {
+    private Uni<Void> handle(String consumer, String recordValue, Predicate<EventType> actsOn,
+                             Function<EventEnvelope, Uni<Boolean>> attempt) {
         retrying(consumer); // the gauge exists (0) from the consumer's first record on, as the alert rules expect
         EventEnvelope envelope;
         try {
@@ -115,6 +131,10 @@ public class Inbox {
         Optional<EventType> type = EventType.find(envelope.type());
         if (type.isEmpty()) {
             LOG.debugf("%s skips event %s of unknown type %s", consumer, envelope.id(), envelope.type());
+            count(consumer, envelope.type(), "skipped");
+            return Uni.createFrom().voidItem();
+        }
+        if (!actsOn.test(type.get())) {
             count(consumer, envelope.type(), "skipped");
             return Uni.createFrom().voidItem();
         }
