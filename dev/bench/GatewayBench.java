@@ -45,6 +45,7 @@ public class GatewayBench {
     /** The services' pids by name (--pids gateway=1,credit-service=2): their CPU per request is printed. */
     static final Map<String, Long> PIDS = new java.util.LinkedHashMap<>();
     static final List<String> CPU_ROWS = new ArrayList<>();
+    static final List<String> ANALYZE_DBS = new ArrayList<>();
     static final String[] QUESTIONS = {"チェックインは何時ですか", "駐車場はありますか", "朝食の時間を教えてください",
             "キャンセル料はかかりますか", "Wi-Fiは使えますか"};
 
@@ -54,6 +55,11 @@ public class GatewayBench {
             opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
         PrivateKey key = readKey(Path.of(opt.get("key")));
+        for (String db : opt.getOrDefault("analyze-dbs", "").split(",")) {
+            if (!db.isBlank()) {
+                ANALYZE_DBS.add(db.trim());
+            }
+        }
         for (String named : opt.getOrDefault("pids", "").split(",")) {
             if (named.contains("=")) {
                 PIDS.put(named.substring(0, named.indexOf('=')), Long.parseLong(named.substring(named.indexOf('=') + 1)));
@@ -98,6 +104,7 @@ public class GatewayBench {
     static void run(HttpClient http, String url, String engine, int rate, int seconds, int warmUp, List<String> tokens)
             throws InterruptedException {
         fire(http, url, Math.max(1, rate / 3), warmUp, tokens, null); // warm-up (JIT, pools)
+        analyzeIfNoAutovacuum();
         ConcurrentLinkedQueue<double[]> samples = new ConcurrentLinkedQueue<>();
         Map<String, AtomicInteger> statuses = Collections.synchronizedMap(new TreeMap<>());
         double[] before = cpu();
@@ -189,6 +196,29 @@ public class GatewayBench {
         return total - skipped;
     }
 
+    /**
+     * Without autovacuum (this machine's PostgreSQL runs so) the tables the warm-up filled keep the statistics of
+     * when they were empty, and the planner scans them; autovacuum would analyze them as they grow. So analyze
+     * the services' databases (--analyze-dbs, each with its own user of the same name and password) first.
+     */
+    static void analyzeIfNoAutovacuum() throws InterruptedException {
+        for (String db : ANALYZE_DBS) {
+            try {
+                ProcessBuilder psql = new ProcessBuilder("sh", "-c", "[ \"$(psql -h 127.0.0.1 -U " + db + " -d " + db
+                        + " -Atc 'show autovacuum')\" = off ] && psql -h 127.0.0.1 -U " + db + " -d " + db
+                        + " -qc analyze").redirectErrorStream(true);
+                psql.environment().put("PGPASSWORD", db);
+                Process p = psql.start();
+                p.getInputStream().readAllBytes();
+                if (p.waitFor() == 0) {
+                    System.err.println("autovacuum is off: analyzed database " + db + " after the warm-up, as it would");
+                }
+            } catch (IOException e) {
+                System.err.println("could not analyze " + db + ": " + e.getMessage());
+            }
+        }
+    }
+
     /** CPU seconds so far: each named service, all PostgreSQL processes, this load generator, the whole machine. */
     static double[] cpu() {
         double[] v = new double[PIDS.size() + 3];
@@ -201,7 +231,7 @@ public class GatewayBench {
             for (Path dir : (Iterable<Path>) dirs.filter(d -> d.getFileName().toString().matches("\\d+"))::iterator) {
                 try {
                     if (Files.readString(dir.resolve("stat")).contains("(postgres)")) {
-                        postgres += ticks(dir.resolve("stat"));
+                        postgres += ticks(dir.resolve("stat")) + reapedTicks(dir.resolve("stat"));
                     }
                 } catch (IOException gone) {
                     // the process ended meanwhile
@@ -233,6 +263,20 @@ public class GatewayBench {
             String s = Files.readString(stat);
             String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
             return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * cutime + cstime: the CPU of children that ended and were reaped (PostgreSQL backends that closed count in
+     * the postmaster's), without which a backend closing during a phase made PostgreSQL's figure fall, even below 0.
+     */
+    static long reapedTicks(Path stat) {
+        try {
+            String s = Files.readString(stat);
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[13]) + Long.parseLong(f[14]);
         } catch (IOException | RuntimeException e) {
             return 0;
         }

@@ -379,7 +379,8 @@ public class LedgerBench {
                     String stat = Files.readString(dir.resolve("stat"));
                     if (stat.contains("(postgres)")) {
                         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                        // and cutime + cstime: backends that ended count in the postmaster's, not nowhere
+                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
                     }
                 } catch (IOException gone) {
                     // the process ended meanwhile
