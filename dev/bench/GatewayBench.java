@@ -231,7 +231,7 @@ public class GatewayBench {
             for (Path dir : (Iterable<Path>) dirs.filter(d -> d.getFileName().toString().matches("\\d+"))::iterator) {
                 try {
                     if (Files.readString(dir.resolve("stat")).contains("(postgres)")) {
-                        postgres += ticks(dir.resolve("stat")) + reapedTicks(dir.resolve("stat"));
+                        postgres += ticks(dir.resolve("stat"), true);
                     }
                 } catch (IOException gone) {
                     // the process ended meanwhile
@@ -259,24 +259,20 @@ public class GatewayBench {
 
     /** utime + stime of a process, in ticks of 1/100 s (0 if it is gone). */
     static long ticks(Path stat) {
-        try {
-            String s = Files.readString(stat);
-            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
+        return ticks(stat, false);
     }
 
     /**
-     * cutime + cstime: the CPU of children that ended and were reaped (PostgreSQL backends that closed count in
-     * the postmaster's), without which a backend closing during a phase made PostgreSQL's figure fall, even below 0.
+     * With {@code reaped}, cutime + cstime too: the CPU of children that ended and were reaped (PostgreSQL backends
+     * that closed count in the postmaster's), without which a backend closing during a phase made PostgreSQL's
+     * figure fall, even below 0.
      */
-    static long reapedTicks(Path stat) {
+    static long ticks(Path stat, boolean reaped) {
         try {
             String s = Files.readString(stat);
             String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[13]) + Long.parseLong(f[14]);
+            long own = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return reaped ? own + Long.parseLong(f[13]) + Long.parseLong(f[14]) : own;
         } catch (IOException | RuntimeException e) {
             return 0;
         }
