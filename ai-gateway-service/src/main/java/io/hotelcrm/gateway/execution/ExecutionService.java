@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The execute pipeline (issue 4): sanitise → rate limits → anomaly score (403 above the blocking
@@ -157,10 +158,11 @@ public class ExecutionService {
                 // deferred: an engine that throws instead of failing its Uni must still release the hold
                 .chain(hold -> {
                     long begun = System.nanoTime();
-                    return answer(engine, request, meter, execution)
+                    AtomicLong answered = new AtomicLong(begun);
+                    return answer(engine, request, meter, execution, answered)
                             .onFailure().call(e -> settleFailure(execution, hold, e, function, started))
                             .chain(result -> charge(execution, hold, result, function, started, meter != null,
-                                    Math.round((System.nanoTime() - begun) / 1_000.0) / 1_000.0));
+                                    Math.round((answered.get() - begun) / 1_000.0) / 1_000.0));
                 });
     }
 
@@ -170,13 +172,17 @@ public class ExecutionService {
                 execution.reservedCredits, execution.id.toString(), execution.holdTimeoutSeconds);
     }
 
-    private Uni<EngineResult> answer(AiEngine engine, EngineRequest request, StreamMeter meter, Execution execution) {
+    /** The engine's answer; {@code answered} gets the instant it came, before the hop back to the event loop. */
+    private Uni<EngineResult> answer(AiEngine engine, EngineRequest request, StreamMeter meter, Execution execution,
+                                     AtomicLong answered) {
         Uni<EngineResult> answer = Uni.createFrom().deferred(() -> engine.run(request));
         if (meter != null) {
             // A stream is cut at its deadline and charged for what was sent, before its hold can expire.
             answer = answer.ifNoItem().after(config.streams().maxDuration())
                     .recoverWithItem(() -> meter.cutOff(request, execution.model));
         }
+        // engineTime is the engine's: waiting for the event loop afterwards is the gateway's share
+        answer = answer.invoke(() -> answered.set(System.nanoTime()));
         // Engines answer on worker or provider threads; what follows goes on on the request's event loop.
         Context loop = Vertx.currentContext();
         return loop == null ? answer : answer.emitOn(task -> loop.runOnContext(v -> task.run()));
