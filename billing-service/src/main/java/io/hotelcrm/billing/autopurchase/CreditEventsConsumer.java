@@ -36,10 +36,7 @@ public class CreditEventsConsumer {
         return inbox.consume(CONSUMER, record, ACTS_ON, this::apply).chain(() -> charge(record));
     }
 
-    private Uni<Void> apply(EventEnvelope e) {
-        if (!EventType.AutoPurchaseRequested.name().equals(e.type())) {
-            return Uni.createFrom().voidItem();
-        }
+    private Uni<Void> apply(EventEnvelope e) { // only AutoPurchaseRequested reaches here (ACTS_ON)
         return autoPurchases.register(e.tenantId(), e.dataAs(EventType.AutoPurchaseRequested, AutoPurchaseRequested.class));
     }
 

@@ -68,9 +68,10 @@ public class Inbox {
      * @return a Uni completing when the record may be acknowledged
      */
     public Uni<Void> consume(String consumer, String recordValue, Function<EventEnvelope, Uni<Void>> effect) {
-        return handle(consumer, recordValue, type -> true,
-                envelope -> Panache.withTransaction(() -> applyOnce(consumer, envelope, effect)));
+        return consume(consumer, recordValue, ALL_TYPES, effect);
     }
+
+    private static final Set<EventType> ALL_TYPES = java.util.EnumSet.allOf(EventType.class);
 
     /**
      * Like {@link #consume}, for a consumer that acts on some of its topic's types only: a record of any other
