@@ -171,7 +171,11 @@ class OpenAiApiTest {
         File log = Files.createTempFile("node", ".log").toFile();
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log).start();
-        boolean done = process.waitFor(180, TimeUnit.SECONDS);
+        // npm retries a stalled download after 30 s (src/test/node/.npmrc), so five minutes covers several retries.
+        boolean done = process.waitFor(300, TimeUnit.SECONDS);
+        if (!done) {
+            process.destroyForcibly();
+        }
         String output = Files.readString(log.toPath(), StandardCharsets.UTF_8);
         assertThat(done).as("%s timed out: %s", List.of(command), output).isTrue();
         assertThat(process.exitValue()).as("%s failed: %s", List.of(command), output).isZero();
