@@ -244,6 +244,50 @@ class DependencyFailuresTest {
     }
 
     @Test
+    void aBuiltInResultCreditServiceCouldNotChargeIsChargedByTheRecoveryJobAndAnsweredToItsKey() throws Exception {
+        String tenant = tenant();
+        balance(tenant);
+        String key = "charged-later-" + UUID.randomUUID();
+        // The built-in engine (this profile routes to the LLM unless the model is `local`) answers first and its
+        // result is charged in one call; credit-service is down for it.
+        FaultsProfile.credit.refuse();
+        unavailable(execute(tenant, llm("local", "チェックインは何時ですか"), key), "CREDIT_SERVICE_UNAVAILABLE")
+                .body("detail", containsString("same Idempotency-Key"));
+        assertThat(row(tenant, key, "status, case when hold_id is null then 'no hold' else 'hold' end, "
+                + "case when response is null then 'no result' else 'result' end"))
+                .isEqualTo(List.of("CAPTURE_PENDING", "no hold", "result"));
+        FaultsProfile.credit.restore();
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> execute(tenant, llm("local", "チェックインは何時ですか"), key).statusCode() == 200);
+        execute(tenant, llm("local", "チェックインは何時ですか"), key).then().statusCode(200)
+                .body("result.output", containsString("15:00"))
+                .body("credits.creditsUsed", equalTo(2))
+                .body("billing.transactionId", notNullValue());
+        assertThat(balance(tenant)).isEqualTo(498); // charged once
+    }
+
+    @Test
+    void anUnkeyedBuiltInResultWhoseChargeAnswerWasLostIsRecordedWithWhatTheLedgerKept() throws Exception {
+        String tenant = tenant();
+        balance(tenant);
+        UUID id = UUID.randomUUID();
+        // What a gateway that died after charging a built-in result at once leaves: its RUNNING row, a captured hold.
+        given().auth().oauth2(TestJwt.service()).contentType(ContentType.JSON)
+                .body(Map.of("hold", Map.of("tenantId", tenant, "amount", 9, "functionType", "CHATBOT",
+                                "idempotencyKey", id.toString(), "timeoutSeconds", 120, "userId", "staff-" + tenant),
+                        "capture", Map.of("amount", 4, "idempotencyKey", id + ":capture")))
+                .post(CreditServiceResource.url + "/internal/v1/holds/charge").then().statusCode(200);
+        assertThat(balance(tenant)).isEqualTo(496);
+        insertRunning(id, tenant, null, Instant.now().minusSeconds(3600));
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> "FAILED".equals(status(id)));
+        assertThat(row(id, "error_code, credits")).isEqualTo(List.of("INTERRUPTED", "4"));
+        assertThat(balance(tenant)).isEqualTo(496); // the replayed reservation found the charge, and kept it
+    }
+
+    @Test
     void aStreamThatOutlivesTheHoldTimeoutIsCutAndChargedForWhatItSent() throws Exception {
         String tenant = tenant();
         String question = "長い回答をください";

@@ -1,6 +1,7 @@
 package io.hotelcrm.credit;
 
 import static io.hotelcrm.credit.LedgerApi.capture;
+import static io.hotelcrm.credit.LedgerApi.charge;
 import static io.hotelcrm.credit.LedgerApi.newTenant;
 import static io.hotelcrm.credit.LedgerApi.open;
 import static io.hotelcrm.credit.LedgerApi.release;
@@ -97,6 +98,49 @@ class HoldResourceTest {
         LedgerApi.grant(tenant, "BONUS", 51, "bonus-1", null).then().statusCode(409).body("code", equalTo("IDEMPOTENCY_CONFLICT"));
         assertThat(LedgerApi.available(tenant)).isEqualTo(535);
         new LedgerInvariants(db).assertHoldFor(tenant);
+    }
+
+    @Test
+    void aChargeIsAReserveAndItsCaptureInOneAndEachPartReplaysIt() throws Exception {
+        String tenant = newTenant();
+        open(tenant);
+        LedgerInvariants ledger = new LedgerInvariants(db);
+        String tx = charge(tenant, 10, 4, "exe-charge").then().statusCode(200)
+                .body("capturedAmount", equalTo(4)).body("releasedAmount", equalTo(6))
+                .body("balanceAfter", equalTo(496)).body("available", equalTo(496)).body("totalCostYen", equalTo(40))
+                .extract().path("transactionId");
+        String holdId = charge(tenant, 10, 4, "exe-charge").then().statusCode(200)
+                .body("transactionId", equalTo(tx)).body("available", equalTo(496)).extract().path("holdId");
+        assertThat(LedgerApi.available(tenant)).isEqualTo(496);
+        // the parts answer what the charge did: the reservation its hold, the capture its entry, a release the charge
+        reserve(tenant, 10, "exe-charge").then().statusCode(200).body("holdId", equalTo(holdId));
+        capture(holdId, 4, "exe-charge:capture").then().statusCode(200).body("transactionId", equalTo(tx));
+        release(holdId).then().statusCode(409).body("code", equalTo("HOLD_NOT_PENDING"))
+                .body("holdStatus", equalTo("CAPTURED")).body("capturedCredits", equalTo(4));
+        charge(tenant, 10, 5, "exe-charge").then().statusCode(409).body("code", equalTo("IDEMPOTENCY_CONFLICT"));
+        assertThat(ledger.single("select count(*) from credit_holds h join ai_credit_accounts a on a.id = h.account_id "
+                + "where a.tenant_id = ? and h.status = 'CAPTURED' and h.captured_amount = 4 and h.resolve_available_after = 496",
+                tenant)).isEqualTo(1L);
+
+        // Refused as a reservation or a capture would be, writing nothing.
+        long holds = ledger.rows("credit_holds");
+        long txs = ledger.rows("ai_credit_transactions");
+        charge(tenant, 497, 1, "exe-too-much").then().statusCode(402).body("code", equalTo("INSUFFICIENT_CREDITS"))
+                .body("required", equalTo(497)).body("available", equalTo(496));
+        charge(tenant, 5, 6, "exe-above").then().statusCode(400).body("code", equalTo("CAPTURE_EXCEEDS_HOLD"));
+        charge(tenant, 5, 0, "exe-zero").then().statusCode(400).body("code", equalTo("VALIDATION_FAILED"));
+        given().auth().oauth2(LedgerApi.SERVICE).contentType(ContentType.JSON)
+                .body(Map.of("hold", Map.of("tenantId", tenant, "amount", 5, "functionType", "CHATBOT",
+                        "idempotencyKey", "exe-no-capture")))
+                .post("/internal/v1/holds/charge").then().statusCode(400).body("code", equalTo("VALIDATION_FAILED"));
+        given().auth().oauth2(TestJwt.staff(tenant)).contentType(ContentType.JSON)
+                .body(Map.of("hold", Map.of("tenantId", tenant, "amount", 5, "functionType", "CHATBOT",
+                        "idempotencyKey", "exe-staff"), "capture", Map.of("amount", 1, "idempotencyKey", "exe-staff:c")))
+                .post("/internal/v1/holds/charge").then().statusCode(403);
+        assertThat(ledger.rows("credit_holds")).isEqualTo(holds);
+        assertThat(ledger.rows("ai_credit_transactions")).isEqualTo(txs);
+        assertThat(LedgerApi.available(tenant)).isEqualTo(496);
+        ledger.assertHoldFor(tenant);
     }
 
     @Test

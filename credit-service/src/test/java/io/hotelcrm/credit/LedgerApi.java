@@ -54,6 +54,19 @@ final class LedgerApi {
                 .post("/internal/v1/holds/" + holdId + "/capture");
     }
 
+    /** Reserves {@code worst} and captures {@code amount} at once, as the gateway does for a built-in engine's answer. */
+    static Response charge(String tenant, long worst, long amount, String key) {
+        Map<String, Object> hold = new LinkedHashMap<>();
+        hold.put("tenantId", tenant);
+        hold.put("amount", worst);
+        hold.put("functionType", "CHATBOT");
+        hold.put("idempotencyKey", key);
+        hold.put("userId", "u-1");
+        Map<String, Object> capture = Map.of("amount", amount, "idempotencyKey", key + ":capture", "executionTimeMs", 1);
+        return given().auth().oauth2(SERVICE).contentType(ContentType.JSON)
+                .body(Map.of("hold", hold, "capture", capture)).post("/internal/v1/holds/charge");
+    }
+
     static Response release(String holdId) {
         return given().auth().oauth2(SERVICE).contentType(ContentType.JSON).body(Map.of())
                 .post("/internal/v1/holds/" + holdId + "/release");

@@ -17,6 +17,10 @@ public interface CreditClient {
     Uni<HoldApi.HoldView> reserve(@HeaderParam("Authorization") String bearer, HoldApi.ReserveRequest request);
 
     @POST
+    @Path(HoldApi.CHARGE)
+    Uni<HoldApi.CaptureView> charge(@HeaderParam("Authorization") String bearer, HoldApi.ChargeRequest request);
+
+    @POST
     @Path("/{holdId}/capture")
     Uni<HoldApi.CaptureView> capture(@HeaderParam("Authorization") String bearer, @PathParam("holdId") String holdId,
                                      HoldApi.CaptureRequest request);

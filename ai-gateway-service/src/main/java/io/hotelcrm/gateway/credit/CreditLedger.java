@@ -28,7 +28,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
 /**
- * Reserve, capture and release at credit-service. Every call is bounded by
+ * Reserve, capture, release and charge (reserve and capture at once) at credit-service. Every call is bounded by
  * {@code gateway.credit-service.timeout} and goes through one circuit breaker ({@value #BREAKER}), so a
  * dead or stalled credit-service costs one timeout per breaker window, not one per request; then
  * callers get 503 CREDIT_SERVICE_UNAVAILABLE with Retry-After at once. No retries here: a reservation
@@ -88,6 +88,16 @@ public class CreditLedger {
     public Uni<HoldApi.CaptureView> capture(String holdId, long amount, String key, long executionMs, String description) {
         return guarded(() -> client.capture(token.bearer(), holdId, new HoldApi.CaptureRequest(amount, key,
                 (int) Math.min(Integer.MAX_VALUE, executionMs), description, null)));
+    }
+
+    /** A reserve and its capture in one call, under the keys the two calls would use (either replays it). */
+    public Uni<HoldApi.CaptureView> charge(String tenant, String user, FunctionType function, long worstCase,
+                                           String holdKey, int timeoutSeconds, long amount, String captureKey,
+                                           long executionMs, String description) {
+        return guarded(() -> client.charge(token.bearer(), new HoldApi.ChargeRequest(
+                new HoldApi.ReserveRequest(tenant, worstCase, function.name(), holdKey, timeoutSeconds, user),
+                new HoldApi.CaptureRequest(amount, captureKey, (int) Math.min(Integer.MAX_VALUE, executionMs),
+                        description, null))));
     }
 
     public Uni<HoldApi.ReleaseView> release(String holdId, String key) {

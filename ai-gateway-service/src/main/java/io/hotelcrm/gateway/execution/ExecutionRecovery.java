@@ -25,7 +25,8 @@ import org.jboss.logging.Logger;
  * <ul>
  *   <li>CAPTURE_PENDING (a keyed execution's result, stored before its capture, or a capture credit-service
  *       did not take): capture the stored result by the capture key, then COMPLETED (the key answers it);
- *       an expired hold charged nothing, so FAILED;</li>
+ *       an expired hold charged nothing, so FAILED. Without a hold (a result charged at once) the charge is
+ *       replayed by its keys; a 402 then charged nothing, so FAILED;</li>
  *   <li>RELEASE_PENDING: release by the release key, then FAILED; if the hold turns out captured (the
  *       capture went through although its answer was lost) the capture is replayed and recorded. A
  *       reservation that was never answered is replayed by the execution id first, to find its hold;</li>
@@ -111,6 +112,13 @@ public class ExecutionRecovery {
 
     private Uni<Void> capture(Execution e) {
         EngineResult result = executions.read(e.response, EngineResult.class);
+        if (e.holdId == null) { // charged at once (a built-in engine's result): replay the charge by its keys
+            return executions.chargeAtOnce(e, e.credits, latency(e), result.model())
+                    .chain(c -> executions.complete(e, result, e.credits, c, latency(e), null).replaceWithVoid())
+                    // refused (402: the credits went meanwhile): nothing was charged, and the key is freed
+                    .onFailure(t -> t instanceof ApiException api && api.status() < 500)
+                    .recoverWithUni(t -> executions.fail(e, ((ApiException) t).code(), 0, latency(e)));
+        }
         return ledger.capture(e.holdId.toString(), e.credits, e.id + ":capture", latency(e),
                         ExecutionService.description(FunctionType.valueOf(e.functionType), result.model()))
                 .chain(c -> executions.complete(e, result, e.credits, c, latency(e), null).replaceWithVoid())

@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The execute pipeline (issue 4): sanitise → rate limits → anomaly score (403 above the blocking
  * threshold) → reserve the worst case at credit-service →
- * run → capture the actual cost (≤ the hold) or release. A retry with the same Idempotency-Key is
+ * run → capture the actual cost (≤ the hold) or release. A built-in engine's answer is charged after it
+ * is ready, reserve and capture in one call ({@link #chargedAfterAnswer}). A retry with the same Idempotency-Key is
  * answered from the first execution and charged once; an execution that failed without a charge
  * frees its key so the client may retry.
  */
@@ -148,6 +149,14 @@ public class ExecutionService {
 
     private Uni<ExecuteResponse> run(Execution execution, EngineRequest clean, AiEngine engine, FunctionType function) {
         Instant started = clock.instant();
+        if (chargedAfterAnswer(engine, clean)) {
+            long begun = System.nanoTime();
+            AtomicLong answered = new AtomicLong(begun);
+            return answer(engine, clean, null, execution, answered)
+                    .onFailure().call(e -> fail(execution, e, 0, started)) // nothing was reserved
+                    .chain(result -> charge(execution, null, result, function, started, false,
+                            Math.round((answered.get() - begun) / 1_000.0) / 1_000.0));
+        }
         StreamMeter meter = clean.streaming() ? new StreamMeter(clean.partials()) : null;
         EngineRequest request = meter == null ? clean : clean.streamingTo(meter);
         return reserve(execution)
@@ -166,10 +175,31 @@ public class ExecutionService {
                 });
     }
 
+    /**
+     * The built-in engines answer in well under a millisecond and cost nothing to run, so their result is charged
+     * after it is ready, with one call that reserves the worst case and captures the actual cost (credit-service's
+     * 402 when the worst case is not available, as before; the result is then dropped, never shown). A stream shows
+     * output before it ends, and an LLM call costs money whatever we answer: both reserve first.
+     */
+    private static boolean chargedAfterAnswer(AiEngine engine, EngineRequest clean) {
+        return EngineRouter.LOCAL.equals(engine.provider()) && !clean.streaming();
+    }
+
     /** Reserves the execution's worst case under its id; replaying it answers the same hold. */
     Uni<HoldApi.HoldView> reserve(Execution execution) {
         return ledger.reserve(execution.tenantId, execution.userId, FunctionType.valueOf(execution.functionType),
                 execution.reservedCredits, execution.id.toString(), execution.holdTimeoutSeconds);
+    }
+
+    /**
+     * Reserves the worst case and captures {@code credits} at once, under the keys {@link #reserve} and the capture
+     * use: replaying either, or releasing the hold, answers what this did.
+     */
+    Uni<HoldApi.CaptureView> chargeAtOnce(Execution execution, long credits, long latency, String model) {
+        FunctionType function = FunctionType.valueOf(execution.functionType);
+        return ledger.charge(execution.tenantId, execution.userId, function, execution.reservedCredits,
+                execution.id.toString(), execution.holdTimeoutSeconds, credits, execution.id + ":capture", latency,
+                description(function, model));
     }
 
     /** The engine's answer; {@code answered} gets the instant it came, before the hop back to the event loop. */
@@ -210,14 +240,16 @@ public class ExecutionService {
                         code(cause)));
     }
 
+    /** Captures the result's cost from the hold, or without one ({@code hold} null) charges it at once. */
     private Uni<ExecuteResponse> charge(Execution execution, HoldApi.HoldView hold, EngineResult result,
                                         FunctionType function, Instant started, boolean streamed, double engineMs) {
         Cost actual = costs.cost(function, result.units());
-        long credits = Math.min(actual.credits(), hold.amount()); // never above what was reserved
+        long credits = Math.min(actual.credits(), execution.reservedCredits); // never above the worst case
         long latency = Duration.between(started, clock.instant()).toMillis();
         return keepForReplay(execution, hold, credits, result, latency)
-                .chain(() -> ledger.capture(hold.holdId(), credits, execution.id + ":capture", latency,
-                        description(function, result.model())))
+                .chain(() -> hold == null ? chargeAtOnce(execution, credits, latency, result.model())
+                        : ledger.capture(hold.holdId(), credits, execution.id + ":capture", latency,
+                                description(function, result.model())))
                 .onFailure(CreditServiceUnavailableException.class).recoverWithUni(e -> {
                     // A result the client can fetch again (by its key) or has already seen (a stream) is owed;
                     // any other is dropped and its hold given back.
@@ -229,7 +261,7 @@ public class ExecutionService {
                                             + "receive it once credit-service is back", 1) : e));
                 })
                 .onFailure(e -> !(e instanceof CreditServiceUnavailableException))
-                .call(e -> fail(execution, e, 0, started)) // refused (e.g. HOLD_EXPIRED): nothing was charged
+                .call(e -> fail(execution, e, 0, started)) // refused (HOLD_EXPIRED, a charge's 402): nothing charged
                 .chain(capture -> complete(execution, result, credits, capture, latency, engineMs));
     }
 

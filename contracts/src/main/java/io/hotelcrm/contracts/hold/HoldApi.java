@@ -1,5 +1,6 @@
 package io.hotelcrm.contracts.hold;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -12,11 +13,15 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /**
  * credit-service's internal hold API (design.md §5), defined once for both sides: credit-service serves
  * and validates these bodies, the gateway sends and reads them. Reserve, capture and release are each
- * idempotent by their key; a replay answers the first result.
+ * idempotent by their key; a replay answers the first result. A charge is a reserve and its capture in one
+ * call, for a result that is ready before it is charged: the same hold and entry under the same keys, so
+ * replaying either part (or releasing the hold) answers what the charge did.
  */
 public final class HoldApi {
 
     public static final String PATH = "/internal/v1/holds";
+    /** Under {@link #PATH}. */
+    public static final String CHARGE = "/charge";
 
     /** Problem codes of the hold API that callers act on. */
     public static final String INSUFFICIENT_CREDITS = "INSUFFICIENT_CREDITS";
@@ -63,6 +68,11 @@ public final class HoldApi {
     @Schema(name = "Capture")
     public record CaptureView(String transactionId, String holdId, long capturedAmount, long releasedAmount,
                               long balanceAfter, long available, long costPerCreditYen, long totalCostYen) {
+    }
+
+    @Schema(name = "ChargeRequest", description = "Reserve the worst case and capture the actual cost at once; "
+            + "402 when the worst case is not available, as for a reservation")
+    public record ChargeRequest(@Valid @NotNull ReserveRequest hold, @Valid @NotNull CaptureRequest capture) {
     }
 
     @Schema(name = "ReleaseRequest")

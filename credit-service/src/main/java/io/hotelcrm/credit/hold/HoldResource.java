@@ -1,7 +1,9 @@
 package io.hotelcrm.credit.hold;
 
+import io.hotelcrm.contracts.hold.HoldApi;
 import io.hotelcrm.contracts.hold.HoldApi.CaptureRequest;
 import io.hotelcrm.contracts.hold.HoldApi.CaptureView;
+import io.hotelcrm.contracts.hold.HoldApi.ChargeRequest;
 import io.hotelcrm.contracts.hold.HoldApi.HoldView;
 import io.hotelcrm.contracts.hold.HoldApi.ReleaseRequest;
 import io.hotelcrm.contracts.hold.HoldApi.ReleaseView;
@@ -47,6 +49,20 @@ public class HoldResource {
     @APIResponse(responseCode = "409", description = "IDEMPOTENCY_CONFLICT")
     public Uni<HoldView> reserve(@Valid @NotNull ReserveRequest request) {
         return holds.reserveCredits(request);
+    }
+
+    @POST
+    @Path(HoldApi.CHARGE)
+    @Operation(summary = "Reserve and capture at once, for a result that is ready before it is charged",
+            description = "The hold is made under hold.idempotencyKey and captured under capture.idempotencyKey, as "
+                    + "the two calls would: replaying the charge, the reservation or the capture answers the first "
+                    + "result, and releasing the hold answers HOLD_NOT_PENDING with the credits it charged.")
+    @APIResponse(responseCode = "200", description = "Charged")
+    @APIResponse(responseCode = "400", description = "CAPTURE_EXCEEDS_HOLD or VALIDATION_FAILED")
+    @APIResponse(responseCode = "402", description = "INSUFFICIENT_CREDITS: the worst case is not available")
+    @APIResponse(responseCode = "409", description = "IDEMPOTENCY_CONFLICT")
+    public Uni<CaptureView> charge(@Valid @NotNull ChargeRequest request) {
+        return holds.charge(request);
     }
 
     @POST

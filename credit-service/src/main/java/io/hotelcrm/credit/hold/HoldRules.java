@@ -82,8 +82,7 @@ public class HoldRules {
         }
         long amount = op.amount();
         if (amount > hold.amount) {
-            throw new ApiException(400, HoldApi.CAPTURE_EXCEEDS_HOLD, "確保済みクレジットを超えています",
-                    "Cannot capture " + amount + " credits from a hold of " + hold.amount);
+            throw exceedsHold(amount, hold.amount);
         }
         w.unhold(hold.amount);
         LedgerTransaction tx = new LedgerTransaction();
@@ -114,6 +113,19 @@ public class HoldRules {
                 w.account().currentBalance, w.available()));
         thresholds.afterDecrease(w);
         return captureView(hold, tx.balanceAfter, yenPerCredit);
+    }
+
+    /**
+     * Reserves and captures in one: a replay finds the hold under its key and answers its capture. Both parts
+     * run on the account as read under its lock, so nothing between them can take the reserved credits.
+     */
+    public CaptureView charge(AccountWork w, LedgerOp.Charge op) {
+        // A rejected op must change nothing: every refusal of the capture comes before the reserve changes the account.
+        if (op.capture().amount() > op.reserve().amount()) {
+            throw exceedsHold(op.capture().amount(), op.reserve().amount());
+        }
+        HoldView hold = reserve(w, op.reserve());
+        return capture(w, op.captureOf(UUID.fromString(hold.holdId())));
     }
 
     /** Gives the reserved credits back. Releasing a released (or expired) hold answers the first result. */
@@ -150,6 +162,11 @@ public class HoldRules {
         w.ctxMetrics().released(hold.amount);
         w.usage(hold.functionType, 0, 0, 1, 0);
         thresholds.afterIncrease(w);
+    }
+
+    private static ApiException exceedsHold(long amount, long held) {
+        return new ApiException(400, HoldApi.CAPTURE_EXCEEDS_HOLD, "確保済みクレジットを超えています",
+                "Cannot capture " + amount + " credits from a hold of " + held);
     }
 
     private static HoldView view(CreditHold hold) {

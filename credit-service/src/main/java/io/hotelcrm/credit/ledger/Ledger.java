@@ -1,5 +1,6 @@
 package io.hotelcrm.credit.ledger;
 
+import io.hotelcrm.contracts.hold.HoldApi;
 import io.hotelcrm.credit.audit.AuditLog;
 import io.hotelcrm.credit.plan.CreditConfig;
 import io.hotelcrm.platform.inbox.Inbox;
@@ -331,9 +332,15 @@ public class Ledger {
     }
 
     private void rememberHold(Pending p, Object result) {
-        if (result instanceof io.hotelcrm.contracts.hold.HoldApi.HoldView view && p.op.tenantId() != null) {
+        String hold = null;
+        if (result instanceof HoldApi.HoldView view) {
+            hold = view.holdId();
+        } else if (result instanceof HoldApi.CaptureView charged && p.op instanceof LedgerOp.Charge) {
+            hold = charged.holdId();
+        }
+        if (hold != null && p.op.tenantId() != null) {
             synchronized (lock) {
-                holdTenants.put(UUID.fromString(view.holdId()), p.op.tenantId());
+                holdTenants.put(UUID.fromString(hold), p.op.tenantId());
             }
         }
     }

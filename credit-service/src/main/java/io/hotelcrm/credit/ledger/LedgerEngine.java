@@ -52,6 +52,8 @@ public class LedgerEngine {
             return holds.reserve(w, r);
         } else if (op instanceof LedgerOp.Capture c) {
             return holds.capture(w, c);
+        } else if (op instanceof LedgerOp.Charge c) {
+            return holds.charge(w, c);
         } else if (op instanceof LedgerOp.Release r) {
             return holds.release(w, r);
         } else if (op instanceof LedgerOp.ExpireHold e) {

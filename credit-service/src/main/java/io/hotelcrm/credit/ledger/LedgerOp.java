@@ -36,6 +36,22 @@ public sealed interface LedgerOp {
         }
     }
 
+    /**
+     * Reserve and capture at once (a result ready before it is charged): the reserve as it would run, then the
+     * capture (whose holdId is null here) of the hold it made or, on a replay, found. Answers {@code CaptureView}.
+     */
+    record Charge(Reserve reserve, Capture capture) implements LedgerOp {
+        public String tenantId() {
+            return reserve.tenantId();
+        }
+
+        /** The capture of the hold the reserve answered. */
+        public Capture captureOf(UUID holdId) {
+            return new Capture(holdId, capture.amount(), capture.idempotencyKey(), capture.requestHash(),
+                    capture.executionTimeMs(), capture.description(), capture.functionParams());
+        }
+    }
+
     /** Give a hold's credits back. Answers {@code ReleaseView}. */
     record Release(UUID holdId, String idempotencyKey) implements LedgerOp {
         public String tenantId() {

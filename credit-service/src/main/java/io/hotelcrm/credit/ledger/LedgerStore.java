@@ -112,9 +112,11 @@ public class LedgerStore {
     private static final String INSERT_GRANT = "insert into credit_grants (id, account_id, source, original_credits, "
             + "remaining_credits, priority, expires_at, reference, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
     private static final String UPDATE_GRANT = "update credit_grants set remaining_credits = $2 where id = $1";
+    /** A hold made and resolved in the same batch (a charge) goes in resolved: one row written, not two. */
     private static final String INSERT_HOLD = "insert into credit_holds (id, account_id, amount, status, function_type, "
-            + "user_id, idempotency_key, request_hash, expires_at, created_at, available_after) "
-            + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+            + "user_id, idempotency_key, request_hash, expires_at, created_at, available_after, resolved_at, "
+            + "captured_amount, capture_transaction_id, resolve_key, resolve_hash, resolve_available_after) "
+            + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
     private static final String UPDATE_HOLD = "update credit_holds set status = $2, resolved_at = $3, captured_amount = $4, "
             + "capture_transaction_id = $5, resolve_key = $6, resolve_hash = $7, resolve_available_after = $8 where id = $1";
     private static final String INSERT_ENTRY = "insert into ai_credit_transactions (id, account_id, transaction_type, "
@@ -192,6 +194,8 @@ public class LedgerStore {
                 holdSet.add(e.holdId());
             } else if (op instanceof LedgerOp.Reserve r) {
                 holdKeys.add(r.idempotencyKey());
+            } else if (op instanceof LedgerOp.Charge c) {
+                holdKeys.add(c.reserve().idempotencyKey());
             } else if (op instanceof LedgerOp.Grant g) {
                 entryKeys.add(g.idempotencyKey());
             } else if (op instanceof LedgerOp.Refund r) {
@@ -322,12 +326,16 @@ public class LedgerStore {
                                   List<LedgerOp> ops) {
         List<UUID> captureTx = new ArrayList<>();
         for (LedgerOp op : ops) {
+            CreditHold hold = null;
             if (op instanceof LedgerOp.Capture c) {
                 AccountWork w = loaded.byHold.get(c.holdId());
-                CreditHold hold = w == null ? null : w.holdsById.get(c.holdId());
-                if (hold != null && hold.captureTransactionId != null) {
-                    captureTx.add(hold.captureTransactionId);
-                }
+                hold = w == null ? null : w.holdsById.get(c.holdId());
+            } else if (op instanceof LedgerOp.Charge c) { // a replay answers its capture
+                AccountWork w = loaded.byTenant.get(c.tenantId());
+                hold = w == null ? null : w.holdsByKey.get(c.reserve().idempotencyKey());
+            }
+            if (hold != null && hold.captureTransactionId != null) {
+                captureTx.add(hold.captureTransactionId);
             }
         }
         UUID[] ids = loaded.accounts.keySet().toArray(UUID[]::new);
@@ -456,10 +464,9 @@ public class LedgerStore {
             }
             for (CreditHold h : w.newHolds) {
                 newHolds.add(Tuple.from(Arrays.asList(h.id, h.accountId, h.amount, h.status.name(), h.functionType,
-                        h.userId, h.idempotencyKey, h.requestHash, utc(h.expiresAt), utc(h.createdAt), h.availableAfter)));
-                if (h.status != HoldStatus.PENDING) {
-                    holds.add(holdTuple(h));
-                }
+                        h.userId, h.idempotencyKey, h.requestHash, utc(h.expiresAt), utc(h.createdAt), h.availableAfter,
+                        utc(h.resolvedAt), h.capturedAmount, h.captureTransactionId, h.resolveKey, h.resolveHash,
+                        h.resolveAvailableAfter)));
             }
             for (CreditHold h : w.changedHolds) {
                 holds.add(holdTuple(h));
