@@ -6,6 +6,7 @@ import static io.hotelcrm.billing.BillingApi.purchase;
 import static io.hotelcrm.billing.BillingApi.refund;
 import static io.hotelcrm.billing.BillingApi.stub;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.awaitility.Awaitility;
+import org.hamcrest.Matcher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +43,8 @@ import org.junit.jupiter.api.Test;
 class RefundFailureTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A refund-fail card's refund as our answer may see it: the create call's status, or its failure if that came first. */
+    private static final Matcher<String> SUCCEEDED_OR_FAILED = anyOf(equalTo("succeeded"), equalTo("failed"));
 
     @Inject
     AgroalDataSource db;
@@ -70,8 +74,9 @@ class RefundFailureTest {
         String purchaseId = paid.getString("purchase.transactionId");
         String pi = paid.getString("payment.paymentIntentId");
 
+        // Stripe answered succeeded; the answer says failed when the stub's refund.failed webhook was recorded first.
         String stripeRefund = refund(tenant, purchaseId, "r-" + UUID.randomUUID(), null).then().statusCode(200)
-                .body("status", equalTo("succeeded")).extract().path("stripeRefundId");
+                .body("status", SUCCEEDED_OR_FAILED).extract().path("stripeRefundId");
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> published("PaymentRefundFailed", pi).size() == 1);
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> stub().webhooksIdle());
 
@@ -97,7 +102,7 @@ class RefundFailureTest {
         assertThat(published("PaymentRefundFailed", pi)).hasSize(1);
 
         // The money is back on the charge: it can be refunded again, as a step of its own (which fails again).
-        refund(tenant, purchaseId, "r-" + UUID.randomUUID(), null).then().statusCode(200).body("status", equalTo("succeeded"));
+        refund(tenant, purchaseId, "r-" + UUID.randomUUID(), null).then().statusCode(200).body("status", SUCCEEDED_OR_FAILED);
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> published("PaymentRefundFailed", pi).size() == 2);
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> stub().webhooksIdle());
         refunded = published("PaymentRefunded", pi);
