@@ -60,24 +60,30 @@ public class LedgerStore {
             + "auto_purchase_armed, auto_purchase_request_id, pending_plan_type, reset_month, created_at, updated_at, "
             + AUTO_PURCHASE_COLUMNS;
 
-    /** Accounts the batch names by tenant, by id, or through a hold ($1 tenants, $2 hold ids). */
-    private static final String BATCH_ACCOUNTS = "(select id from ai_credit_accounts where tenant_id = any($1) "
-            + "union select account_id from credit_holds where id = any($2))";
+    /**
+     * Accounts the batch names by tenant or through a hold ($1 tenants, $2 hold ids), as {@code = any(array(…))}:
+     * the array is computed once (an InitPlan) and every statement below then looks its rows up by index. The
+     * {@code in (select … union select …)} it replaces was planned, generically, as a hash join over a sequential
+     * scan: the reserve's lookup by key read every hold ever made (0.63 ms at 5,000 holds against 0.08 ms, growing
+     * with the table; pgbench with the statement's generic plan, 2026-12-04).
+     */
+    private static final String BATCH_ACCOUNTS = "any(array(select id from ai_credit_accounts where tenant_id = any($1) "
+            + "union all select account_id from credit_holds where id = any($2)))";
 
     private static final String OPEN_ACCOUNTS = "insert into ai_credit_accounts (id, tenant_id, plan_type, "
             + "monthly_free_credits, time_zone, auto_purchase_threshold, auto_purchase_amount, created_at, updated_at) "
             + "select gen_random_uuid(), t, $2, $3, $4, 50, 500, $5, $5 from unnest($1::varchar[]) t order by t "
             + "on conflict (tenant_id) do nothing";
-    private static final String LOCK_ACCOUNTS = "select " + ACCOUNT_COLUMNS + " from ai_credit_accounts where id in "
+    private static final String LOCK_ACCOUNTS = "select " + ACCOUNT_COLUMNS + " from ai_credit_accounts where id = "
             + BATCH_ACCOUNTS + " order by id for update";
-    /** The holds ops name by id, and those under the reserves' keys; as a union of ids so both use an index. */
-    private static final String HOLDS = "select * from credit_holds where id in (select id from credit_holds "
-            + "where id = any($2) union all select h.id from credit_holds h where h.account_id in " + BATCH_ACCOUNTS
-            + " and h.idempotency_key = any($3))";
+    /** The holds ops name by id, and those under the reserves' keys; as one array of ids so both use an index. */
+    private static final String HOLDS = "select * from credit_holds where id = any(array(select id from credit_holds "
+            + "where id = any($2) union all select id from credit_holds where account_id = " + BATCH_ACCOUNTS
+            + " and idempotency_key = any($3)))";
     private static final String LIVE_GRANTS = "select id, account_id, source, original_credits, remaining_credits, "
-            + "priority, expires_at, reference, created_at from credit_grants where account_id in " + BATCH_ACCOUNTS
+            + "priority, expires_at, reference, created_at from credit_grants where account_id = " + BATCH_ACCOUNTS
             + " and remaining_credits > 0";
-    private static final String PENDING_HELD = "select account_id, sum(amount) from credit_holds where account_id in "
+    private static final String PENDING_HELD = "select account_id, sum(amount) from credit_holds where account_id = "
             + BATCH_ACCOUNTS + " and status = 'PENDING' group by account_id";
     private static final String APPLIED_MARKS = "select event_id from processed_event where consumer = any($1) "
             + "and event_id = any($2)";
